@@ -1,0 +1,320 @@
+/*
+ * api.c — the library's front door: handles, error messages, argument checks,
+ * the lock-free read protocol, and the segment-level commands (open, close,
+ * drop, list, info, check, dbsize, flushall).
+ *
+ * Handles are small integers indexing a process-local table of open
+ * dictionaries, so the FFI boundary never carries a pointer to C memory.
+ *
+ * Lock-free reads (read_op): a reader loads meta_seq and the stripe of its
+ * key's hash (both even when no writer is inside), runs the read, then checks
+ * with acquire ordering that neither changed. The read itself follows offsets
+ * optimistically, so every offset and length it meets is bounds-checked and
+ * every chain walk bounded; an inconsistency it meets is R_RETRY, a reason to
+ * try again, not corruption. After 64 failed tries (a writer keeps hitting the
+ * stripe, or died inside it) the reader takes the lock, which also repairs
+ * after a dead writer, and reads under it; an inconsistency seen under the
+ * lock is real corruption and marks the segment.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+static _Thread_local char g_msg[512];
+static _Thread_local int g_msg_len;
+
+int shmd_err(int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(g_msg, sizeof g_msg, fmt, ap);
+  va_end(ap);
+  g_msg_len = n < 0 ? 0 : (n >= (int)sizeof g_msg ? (int)sizeof g_msg - 1 : n);
+  return code;
+}
+
+SHMD_API int32_t shmd_abi_version(void) { return SHMD_ABI_VERSION; }
+
+SHMD_API int32_t shmd_last_error(uint8_t *out, uint32_t cap) {
+  uint32_t n = (uint32_t)g_msg_len;
+  if (out) memcpy(out, g_msg, n < cap ? n : cap);
+  return (int32_t)n;
+}
+
+/* ---- handles ---- */
+
+static struct dict *g_handles[SHMD_MAX_HANDLES];
+static atomic_flag g_handles_lock = ATOMIC_FLAG_INIT;
+
+static void handles_lock(void) {
+  unsigned spins = 0;
+  while (atomic_flag_test_and_set_explicit(&g_handles_lock, memory_order_acquire))
+    os_pause(spins++);
+}
+static void handles_unlock(void) {
+  atomic_flag_clear_explicit(&g_handles_lock, memory_order_release);
+}
+
+struct dict *api_dict(int32_t h) {
+  if (h < 0 || h >= SHMD_MAX_HANDLES || !g_handles[h]) {
+    shmd_err(SHMD_E_HANDLE, "bad or closed dictionary handle %d", (int)h);
+    return NULL;
+  }
+  return g_handles[h];
+}
+
+/* ---- argument checks ---- */
+
+int chk_bytes(const uint8_t *p, uint32_t n, uint32_t max, const char *what) {
+  if (!p && n) return shmd_err(SHMD_E_INVAL, "%s: NULL pointer with length %u", what, n);
+  if (n > max)
+    return shmd_err(SHMD_E_TOOBIG, "%s of %u bytes is larger than the limit of %u bytes", what,
+                    n, max);
+  return SHMD_OK;
+}
+
+int chk_out(const uint8_t *out, uint32_t cap) {
+  if (!out && cap) return shmd_err(SHMD_E_INVAL, "output buffer: NULL pointer with capacity");
+  return SHMD_OK;
+}
+
+int chk_i64(double v, int64_t *out) {
+  if (!isfinite(v) || v != floor(v) || v < -9223372036854775808.0 || v >= 9223372036854775808.0)
+    return shmd_err(SHMD_E_NOTINT, "ERR value is not an integer or out of range");
+  *out = (int64_t)v;
+  return SHMD_OK;
+}
+
+/* Validate an argv buffer: n items, each at most max_item bytes (max_key for
+ * the items at even positions when pairs is set). */
+int argv_check(const uint8_t *buf, uint32_t len, uint32_t *n_out, int pairs) {
+  if (!buf || len < 4) return shmd_err(SHMD_E_INVAL, "argv buffer too short");
+  uint32_t n;
+  memcpy(&n, buf, 4);
+  uint64_t at = 4;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t l;
+    if (at + 4 > len) return shmd_err(SHMD_E_INVAL, "argv buffer truncated at item %u", i);
+    memcpy(&l, buf + at, 4);
+    uint32_t max = (!pairs || (i & 1) == 0) ? SHMD_MAX_KEY : SHMD_MAX_VALUE;
+    if (l > max)
+      return shmd_err(SHMD_E_TOOBIG, "argument %u of %u bytes is larger than the limit of %u", i,
+                      l, max);
+    at += 4 + (uint64_t)l;
+    if (at > len) return shmd_err(SHMD_E_INVAL, "argv buffer truncated at item %u", i);
+  }
+  if (n == 0 || (pairs && (n & 1)))
+    return shmd_err(SHMD_E_INVAL, "ERR wrong number of arguments");
+  *n_out = n;
+  return SHMD_OK;
+}
+
+/* Next item of a validated argv buffer; *at starts at 4. */
+const uint8_t *argv_item(const uint8_t *buf, uint64_t *at, uint32_t *len) {
+  memcpy(len, buf + *at, 4);
+  const uint8_t *p = buf + *at + 4;
+  *at += 4 + (uint64_t)*len;
+  return p;
+}
+
+/* ---- lock-free reads ---- */
+
+int read_op(struct dict *d, uint64_t h, read_fn fn, void *ctx) {
+  struct seg_hdr *H = d->hdr;
+  if (atomic_load_explicit(&H->corrupt, memory_order_relaxed))
+    return shmd_err(SHMD_E_CORRUPT, "dictionary %s is marked corrupt", d->name);
+  _Atomic uint32_t *st = &H->stripes[h & STRIPE_MASK];
+  for (unsigned t = 0; t < 64; t++) {
+    uint32_t m = atomic_load_explicit(&H->meta_seq, memory_order_acquire);
+    uint32_t s = atomic_load_explicit(st, memory_order_acquire);
+    if (!((m | s) & 1)) {
+      int rc = fn(d, ctx);
+      atomic_thread_fence(memory_order_acquire);
+      if (rc != R_RETRY && atomic_load_explicit(st, memory_order_relaxed) == s &&
+          atomic_load_explicit(&H->meta_seq, memory_order_relaxed) == m)
+        return rc;
+    }
+    os_pause(t);
+  }
+  int rc = x_lock(d);
+  if (rc) return rc;
+  rc = fn(d, ctx);
+  x_unlock(d);
+  if (rc == R_RETRY) {
+    atomic_store(&H->corrupt, 1);
+    rc = shmd_err(SHMD_E_CORRUPT, "dictionary %s failed a bounds check; marked corrupt", d->name);
+  }
+  return rc;
+}
+
+void count_hit(struct dict *d, int hit) {
+  uint64_t *c = hit ? &d->hits : &d->misses;
+  __atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
+/* ---- segments ---- */
+
+SHMD_API int32_t shmd_open(const uint8_t *name, uint32_t name_len, uint32_t flags,
+                           uint32_t mode, double reserve) {
+  if (!os_valid_name(name, name_len))
+    return shmd_err(SHMD_E_INVAL,
+                    "invalid dictionary name: use 1 to %u characters of A-Z a-z 0-9 . _ -, "
+                    "not starting with '.'",
+                    SHMD_MAX_NAME);
+  if (flags & ~(SHMD_O_CREATE | SHMD_O_EXCL | SHMD_O_READONLY))
+    return shmd_err(SHMD_E_INVAL, "unknown open flags 0x%x", flags);
+  if (mode != 0 && mode != 0600)
+    return shmd_err(SHMD_E_INVAL, "mode %o not supported: segments are private (0600)", mode);
+  if (reserve == 0) reserve = SHMD_DEFAULT_RESERVE;
+  if (!isfinite(reserve) || reserve < SHMD_MIN_RESERVE || reserve > SHMD_MAX_RESERVE)
+    return shmd_err(SHMD_E_INVAL, "size must be between 1 MiB and 64 GiB");
+  struct dict *d = calloc(1, sizeof *d);
+  if (!d) return shmd_err(SHMD_E_SYS, "out of process memory");
+  memcpy(d->name, name, name_len);
+  d->name[name_len] = 0;
+  d->fd = -1;
+  d->oflags = flags;
+  int rc = seg_open(d, d->name, flags, reserve);
+  if (rc) {
+    free(d);
+    return rc;
+  }
+  handles_lock();
+  int32_t h = -1;
+  for (int32_t i = 0; i < SHMD_MAX_HANDLES; i++)
+    if (!g_handles[i]) {
+      g_handles[i] = d;
+      h = i;
+      break;
+    }
+  handles_unlock();
+  if (h < 0) {
+    seg_close(d);
+    free(d);
+    return shmd_err(SHMD_E_BUSY, "too many dictionaries open (%d)", SHMD_MAX_HANDLES);
+  }
+  return h;
+}
+
+SHMD_API int32_t shmd_close(int32_t h) {
+  handles_lock();
+  struct dict *d = (h >= 0 && h < SHMD_MAX_HANDLES) ? g_handles[h] : NULL;
+  if (d) g_handles[h] = NULL;
+  handles_unlock();
+  if (!d) return shmd_err(SHMD_E_HANDLE, "bad or closed dictionary handle %d", (int)h);
+  seg_close(d);
+  free(d);
+  return SHMD_OK;
+}
+
+SHMD_API int32_t shmd_drop(const uint8_t *name, uint32_t name_len) {
+  if (!os_valid_name(name, name_len)) return shmd_err(SHMD_E_INVAL, "invalid dictionary name");
+  char n[SHMD_MAX_NAME + 1];
+  memcpy(n, name, name_len);
+  n[name_len] = 0;
+  return os_unlink(n);
+}
+
+SHMD_API int32_t shmd_list(uint8_t *out, uint32_t cap) {
+  int rc = chk_out(out, cap);
+  return rc ? rc : os_list(out, cap);
+}
+
+SHMD_API int32_t shmd_dbsize(int32_t h) {
+  struct dict *d = api_dict(h);
+  if (!d) return SHMD_E_HANDLE;
+  uint64_t n = __atomic_load_n(&d->hdr->ks.count, __ATOMIC_ACQUIRE);
+  return n > INT32_MAX ? INT32_MAX : (int32_t)n;
+}
+
+SHMD_API int32_t shmd_flushall(int32_t h) {
+  struct dict *d = api_dict(h);
+  if (!d) return SHMD_E_HANDLE;
+  int rc = w_begin(d);
+  if (rc) return rc;
+  return w_end(d, ks_flush(d));
+}
+
+SHMD_API int32_t shmd_info(int32_t h, uint8_t *out, uint32_t cap) {
+  struct dict *d = api_dict(h);
+  if (!d) return SHMD_E_HANDLE;
+  int rc = chk_out(out, cap);
+  if (rc) return rc;
+  if (cap < SHMD_INFO_COUNT * 8) return SHMD_INFO_COUNT * 8;
+  struct seg_hdr *H = d->hdr;
+  double v[SHMD_INFO_COUNT];
+  v[SHMD_INFO_KEYS] = (double)__atomic_load_n(&H->ks.count, __ATOMIC_RELAXED);
+  v[SHMD_INFO_EXPIRES] = (double)__atomic_load_n(&H->ks.expires, __ATOMIC_RELAXED);
+  v[SHMD_INFO_USED] = (double)(__atomic_load_n(&H->al.live_units, __ATOMIC_RELAXED) << UNIT_SHIFT);
+  v[SHMD_INFO_COMMITTED] = (double)seg_committed(d);
+  v[SHMD_INFO_RESERVED] = (double)H->reserve;
+  v[SHMD_INFO_HITS] = (double)d->hits;
+  v[SHMD_INFO_MISSES] = (double)d->misses;
+  v[SHMD_INFO_EXPIRED] = (double)__atomic_load_n(&H->ks.expired_total, __ATOMIC_RELAXED);
+  v[SHMD_INFO_BUCKETS] = (double)(1ull << (__atomic_load_n(&H->ks.log2[0], __ATOMIC_RELAXED) & 31));
+  v[SHMD_INFO_REHASHING] = __atomic_load_n(&H->ks.rehashidx, __ATOMIC_RELAXED) >= 0 ? 1 : 0;
+  v[SHMD_INFO_RECOVERIES] = (double)atomic_load(&H->recoveries);
+  uint64_t top = __atomic_load_n(&H->al.top, __ATOMIC_RELAXED);
+  v[SHMD_INFO_HEAP] = (double)((top - H->heap_start) << UNIT_SHIFT);
+  v[SHMD_INFO_FREE] = (double)(__atomic_load_n(&H->al.free_units, __ATOMIC_RELAXED) << UNIT_SHIFT);
+  memcpy(out, v, sizeof v);
+  return SHMD_INFO_COUNT * 8;
+}
+
+SHMD_API int32_t shmd_check(int32_t h, uint8_t *out, uint32_t cap) {
+  struct dict *d = api_dict(h);
+  if (!d) return SHMD_E_HANDLE;
+  int rc = chk_out(out, cap);
+  if (rc) return rc;
+  struct seg_hdr *H = d->hdr;
+  if (atomic_load(&H->corrupt)) {
+    /* Report what is wrong even on a segment that fails closed. */
+    rc = os_lock(d);
+    if (rc < 0) return rc;
+    if (rc == 1) os_lock_consistent(d);
+  } else {
+    rc = x_lock(d);
+    if (rc) return rc;
+  }
+  char *rep = malloc(65536);
+  uint64_t units = (uint64_t)H->al.top - H->heap_start;
+  uint8_t *mark = calloc(units / 8 + 1, 1);
+  uint32_t rlen = 0;
+  if (!rep || !mark) {
+    free(rep);
+    free(mark);
+    x_unlock(d);
+    return shmd_err(SHMD_E_SYS, "out of process memory for the check");
+  }
+  int problems = 0;
+  if (((uint64_t)H->al.top << UNIT_SHIFT) > seg_committed(d)) {
+    rlen = (uint32_t)snprintf(rep, 65536, "heap top beyond committed memory\n");
+    problems++;
+  } else {
+    problems += ks_check(d, mark, rep, 65536, &rlen);
+    problems += al_check(d, mark, rep, 65536, &rlen);
+  }
+  if (atomic_load(&H->jused) != 0) {
+    rlen += (uint32_t)snprintf(rep + rlen, 65536 - rlen, "journal not empty\n");
+    problems++;
+  }
+  if (atomic_load(&H->corrupt)) {
+    rlen += (uint32_t)snprintf(rep + rlen, 65536 - rlen, "segment is marked corrupt\n");
+    problems++;
+  }
+  for (uint32_t i = 0; i < NSTRIPES; i++)
+    if (atomic_load(&H->stripes[i]) & 1) {
+      rlen += (uint32_t)snprintf(rep + rlen, 65536 - rlen, "read stripe %u left odd\n", i);
+      problems++;
+      break;
+    }
+  x_unlock(d);
+  if (rlen > 65535) rlen = 65535;
+  if (rlen <= cap) memcpy(out, rep, rlen);
+  free(rep);
+  free(mark);
+  (void)problems;
+  return (int32_t)rlen;
+}

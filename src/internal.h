@@ -1,0 +1,237 @@
+/*
+ * internal.h — the segment's layout and the private interfaces between the
+ * C files. Nothing here is exported from the library.
+ *
+ * Segment layout (byte offsets from the segment base):
+ *
+ *   0            struct seg_hdr: identity, lock, allocator and keyspace state,
+ *                read-version stripes                         (SEG_HDR_BYTES)
+ *   SEG_HDR_BYTES   the undo journal                          (journal_cap bytes)
+ *   heap_start   the heap: blocks of 16-byte units, up to `top`; everything
+ *                above `top` is the wilderness, committed up to `committed`
+ *   reserve      end of the mapping
+ *
+ * Offsets inside the segment are 32-bit counts of 16-byte units ("unit
+ * offsets"), so a segment spans at most 64 GiB. Unit offset 0 is the header,
+ * so 0 doubles as the null offset.
+ */
+#ifndef SHMD_INTERNAL_H
+#define SHMD_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "shmdict.h"
+
+#define SEG_MAGIC 0x31544349444d4853ull /* "SHMDICT1" little endian */
+#define SEG_VERSION 1u
+#define SEG_ENDIAN 0x01020304u
+#define SEG_HDR_BYTES 65536u
+#define UNIT 16u
+#define UNIT_SHIFT 4
+
+#define NSTRIPES 4096u            /* read-version stripes, a power of two */
+#define STRIPE_MASK (NSTRIPES - 1u)
+#define TABLE_MIN_LOG2 12u        /* index tables never shrink below NSTRIPES buckets */
+#define NBINS 90u                 /* allocator free-list bins */
+#define SMALL_BINS 64u            /* exact-size bins for blocks of 1..64 units */
+#define LOCK_BLOB 128u            /* room for the platform's process-shared lock */
+
+/* Allocator state: journaled like everything else in the segment. */
+struct alloc_state {
+  uint32_t top;                  /* unit offset of the wilderness */
+  uint32_t top_prev;             /* size in units of the block just below top, 0 if none */
+  uint64_t live_units;           /* units in allocated blocks */
+  uint64_t free_units;           /* units in free blocks below top */
+  uint64_t bitmap[2];            /* bit b set <=> bins[b] non-empty */
+  uint32_t bins[NBINS];          /* heads of the doubly linked free lists */
+};
+
+/* Keyspace state (see keyspace.c). */
+struct ks_state {
+  uint32_t tab[2];               /* unit offsets of the bucket arrays */
+  uint32_t log2[2];              /* log2 of their bucket counts */
+  int64_t rehashidx;             /* next table-0 bucket to move, -1 if not rehashing */
+  uint64_t count;                /* keys */
+  uint64_t expires;              /* keys with a deadline */
+  uint64_t expire_cursor;        /* next table-0 bucket for active expiry */
+  uint64_t expired_total;        /* keys removed by expiry, ever */
+};
+
+struct seg_hdr {
+  _Atomic uint64_t magic;        /* SEG_MAGIC, stored last at creation */
+  uint32_t version;
+  uint32_t endian;
+  uint32_t lock_abi;
+  uint32_t hdr_bytes;
+  uint64_t reserve;              /* bytes mapped, the segment's maximum size */
+  _Atomic uint64_t committed;    /* bytes committed; monotonic, not journaled */
+  uint64_t journal_cap;          /* bytes of journal area after the header */
+  uint32_t heap_start;           /* unit offset of the first heap block */
+  uint32_t pad0;
+  uint64_t seed;                 /* hash seed, random per segment */
+  _Atomic uint32_t corrupt;      /* sticky: set once a check fails, fails closed */
+  _Atomic uint32_t recoveries;   /* dead writers rolled back */
+  _Atomic uint64_t jused;        /* bytes of journal records in use; 0 = committed */
+  _Alignas(64) uint8_t lock[LOCK_BLOB];
+  _Alignas(64) struct alloc_state al;
+  _Alignas(64) struct ks_state ks;
+  _Alignas(64) _Atomic uint32_t meta_seq; /* odd while index tables change */
+  _Alignas(64) _Atomic uint32_t stripes[NSTRIPES];
+};
+
+_Static_assert(sizeof(struct seg_hdr) <= SEG_HDR_BYTES, "header too large");
+
+/* An entry of the key index: one heap block holding header, key and value. */
+struct entry {
+  uint32_t next;                 /* unit offset of the next entry in the chain */
+  uint32_t hash;                 /* low 32 bits of the key's hash */
+  uint8_t type;                  /* SHMD_T_* */
+  uint8_t enc;
+  uint16_t flags;
+  uint32_t klen;
+  int64_t expire;                /* unix ms deadline, 0 = none */
+  uint32_t vlen;                 /* string value length */
+  uint32_t voff;                 /* container root (unit offset), 0 for strings */
+  /* key bytes follow, then the value */
+};
+#define ENTRY_HDR ((uint32_t)sizeof(struct entry))
+_Static_assert(sizeof(struct entry) == 32, "entry header is 32 bytes");
+
+/* A process-local open dictionary. */
+struct dict {
+  uint8_t *base;
+  struct seg_hdr *hdr;
+  uint64_t map_len;
+  intptr_t fd;
+  void *lock_handle;             /* platform lock object, where one is needed (Windows) */
+  uint32_t oflags;
+  uint64_t hits, misses;
+  /* write-command context, used only while holding the lock */
+  uint32_t touched[32];
+  uint32_t ntouched;
+  int meta_odd;                  /* meta_seq made odd by this command */
+  int jfull;                     /* the journal overflowed during this command */
+  char name[SHMD_MAX_NAME + 1];
+};
+
+/* ---- api.c: errors, handles, argument checks, lock-free reads ---- */
+int shmd_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct dict *api_dict(int32_t h);
+int chk_bytes(const uint8_t *p, uint32_t n, uint32_t max, const char *what);
+int chk_out(const uint8_t *out, uint32_t cap);
+int chk_i64(double v, int64_t *out);
+int argv_check(const uint8_t *buf, uint32_t len, uint32_t *n_out, int pairs);
+const uint8_t *argv_item(const uint8_t *buf, uint64_t *at, uint32_t *len);
+typedef int (*read_fn)(const struct dict *d, void *ctx);
+int read_op(struct dict *d, uint64_t h, read_fn fn, void *ctx);
+void count_hit(struct dict *d, int hit);
+#define WRONGTYPE() \
+  shmd_err(SHMD_E_WRONGTYPE, "WRONGTYPE Operation against a key holding the wrong kind of value")
+#define D_OR_RETURN(h)                  \
+  struct dict *d = api_dict(h);         \
+  if (!d) return SHMD_E_HANDLE
+
+/* ---- platform (os_*.c) ---- */
+int os_valid_name(const uint8_t *name, uint32_t len);
+int os_create(const char *name, uint64_t reserve, intptr_t *fd_out);
+int os_attach(const char *name, intptr_t *fd_out, uint64_t *size_out);
+int os_map(intptr_t fd, uint64_t len, uint8_t **base_out);
+void os_unmap(uint8_t *base, uint64_t len);
+void os_close(intptr_t fd);
+int os_commit(intptr_t fd, uint64_t from, uint64_t to);
+int os_unlink(const char *name);
+int os_list(uint8_t *out, uint32_t cap);
+uint64_t os_random64(void);
+int64_t os_now_ms(void);
+void os_pause(unsigned spins);
+uint32_t os_lock_abi(void);
+int os_lock_init(struct dict *d);
+/* Returns 0 locked, 1 locked and the previous owner died (caller repairs,
+ * then calls os_lock_consistent), or an error status. */
+int os_lock(struct dict *d);
+void os_lock_consistent(struct dict *d);
+void os_unlock(struct dict *d);
+void os_lock_close(struct dict *d);
+
+/* ---- segment.c ---- */
+int seg_open(struct dict *d, const char *name, uint32_t flags, double reserve);
+void seg_close(struct dict *d);
+int seg_commit(struct dict *d, uint64_t upto);
+
+/* ---- lock.c: a write command's frame ---- */
+int w_begin(struct dict *d);
+int w_end(struct dict *d, int rc);
+void w_stripe(struct dict *d, uint32_t hash);
+void w_meta(struct dict *d);
+void recover(struct dict *d);
+int x_lock(struct dict *d);
+void x_unlock(struct dict *d);
+
+/* ---- journal.c ---- */
+void j_save(struct dict *d, void *p, uint32_t n);
+void j_set32(struct dict *d, uint32_t *p, uint32_t v);
+void j_set64(struct dict *d, uint64_t *p, uint64_t v);
+int j_room(struct dict *d, uint64_t bytes);
+void j_commit(struct dict *d);
+void j_rollback(struct dict *d);
+
+/* ---- alloc.c ---- */
+int al_alloc(struct dict *d, uint64_t bytes, uint32_t *off_out);
+void al_free(struct dict *d, uint32_t off);
+void al_reset(struct dict *d);
+uint64_t al_capacity(struct dict *d, uint32_t off);
+int al_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *rlen);
+
+/* ---- keyspace.c ---- */
+#define R_RETRY (-1000) /* internal: a lock-free read saw an inconsistent state */
+uint64_t ks_hash(const struct dict *d, const uint8_t *key, uint32_t klen);
+int ks_init(struct dict *d);
+struct entry *ks_entry(const struct dict *d, uint32_t off, uint32_t need);
+int ks_lookup(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h, uint32_t **link_out,
+              uint32_t *off_out);
+int ks_find_live(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h,
+                 uint32_t **link_out, uint32_t *off_out, int64_t now);
+int ks_read_find(const struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h,
+                 struct entry **e_out, uint32_t *vlen_out);
+int ks_new_entry(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h, uint8_t type,
+                 uint64_t vbytes, uint32_t *off_out);
+int ks_link(struct dict *d, uint32_t off, uint64_t h);
+void ks_replace(struct dict *d, uint32_t *link, uint32_t old, uint32_t neu);
+void ks_unlink_free(struct dict *d, uint32_t *link, uint32_t off);
+void ks_delete(struct dict *d, uint32_t *link, uint32_t off);
+void ks_free_value(struct dict *d, struct entry *e);
+void ks_set_expire(struct dict *d, struct entry *e, int64_t when);
+void ks_maintain(struct dict *d);
+int ks_flush(struct dict *d);
+int ks_scan(struct dict *d, uint64_t cursor, const uint8_t *pat, uint32_t plen, uint64_t count,
+            uint32_t type, int64_t now, uint8_t *out, uint32_t cap, uint64_t *next_out);
+int ks_keys(struct dict *d, const uint8_t *pat, uint32_t plen, int64_t now, uint8_t *out,
+            uint32_t cap);
+int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *rlen);
+
+/* ---- glob.c ---- */
+int glob_match(const uint8_t *pat, uint32_t plen, const uint8_t *s, uint32_t slen, int nocase);
+
+/* ---- helpers ---- */
+static inline uint8_t *unit_ptr(const struct dict *d, uint32_t off) {
+  return d->base + ((uint64_t)off << UNIT_SHIFT);
+}
+/* Payload of the block at unit offset off (8 bytes past its header). */
+static inline uint8_t *blk_data(const struct dict *d, uint32_t off) {
+  return unit_ptr(d, off) + 8;
+}
+static inline uint8_t *entry_key(struct entry *e) { return (uint8_t *)(e + 1); }
+static inline uint8_t *entry_val(struct entry *e) { return (uint8_t *)(e + 1) + e->klen; }
+static inline uint64_t seg_committed(const struct dict *d) {
+  return atomic_load_explicit(&d->hdr->committed, memory_order_acquire);
+}
+/* Is [off*16, off*16 + bytes) inside the committed heap? */
+static inline int in_heap(const struct dict *d, uint32_t off, uint64_t bytes) {
+  uint64_t at = (uint64_t)off << UNIT_SHIFT;
+  return off >= d->hdr->heap_start && at + bytes <= seg_committed(d) && at + bytes >= at;
+}
+
+#endif

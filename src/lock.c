@@ -1,0 +1,110 @@
+/*
+ * lock.c — the frame of every write command, and recovery after a writer died.
+ *
+ * w_begin takes the robust writer lock. If the previous owner died holding it
+ * (the platform reports EOWNERDEAD), or if a journal is left non-empty, the
+ * segment is recovered before anything else: the undo journal is rolled back
+ * (journal.c), read-version stripes left odd by the dead writer are made even
+ * again, and only then is the lock marked consistent. A process killed during
+ * recovery leaves the lock inconsistent, so the next locker recovers again.
+ *
+ * Read-version stripes (seqlock counters) let readers run without the lock:
+ * before a writer changes anything reachable from a key's bucket it makes the
+ * key's stripe odd (w_stripe); w_end makes every touched stripe even again
+ * after the change is complete. Changes to the index tables themselves (start
+ * and end of a rehash, FLUSHALL) make the global meta_seq odd instead (w_meta).
+ * A command that touches more stripes than it can remember falls back to
+ * meta_seq.
+ *
+ * w_end commits (one store) or, when the command failed, rolls its own changes
+ * back, so a failed command leaves no trace.
+ */
+#include "internal.h"
+
+static void stripes_even(struct dict *d) {
+  struct seg_hdr *h = d->hdr;
+  for (uint32_t i = 0; i < NSTRIPES; i++) {
+    uint32_t v = atomic_load_explicit(&h->stripes[i], memory_order_relaxed);
+    if (v & 1) atomic_store_explicit(&h->stripes[i], v + 1, memory_order_release);
+  }
+  uint32_t m = atomic_load_explicit(&h->meta_seq, memory_order_relaxed);
+  if (m & 1) atomic_store_explicit(&h->meta_seq, m + 1, memory_order_release);
+}
+
+void recover(struct dict *d) {
+  j_rollback(d);
+  stripes_even(d);
+  atomic_fetch_add(&d->hdr->recoveries, 1);
+}
+
+/* Take the lock (repairing after a dead owner). Used by writers and by readers
+ * that fall back to the lock. */
+int x_lock(struct dict *d) {
+  struct seg_hdr *h = d->hdr;
+  int r = os_lock(d);
+  if (r < 0) return r;
+  if (r == 1 || atomic_load_explicit(&h->jused, memory_order_acquire) != 0) {
+    recover(d);
+    if (r == 1) os_lock_consistent(d);
+  }
+  if (atomic_load(&h->corrupt)) {
+    os_unlock(d);
+    return shmd_err(SHMD_E_CORRUPT, "dictionary %s is marked corrupt", d->name);
+  }
+  return SHMD_OK;
+}
+
+void x_unlock(struct dict *d) { os_unlock(d); }
+
+int w_begin(struct dict *d) {
+  if (d->oflags & SHMD_O_READONLY)
+    return shmd_err(SHMD_E_READONLY, "dictionary %s was opened read-only", d->name);
+  if (atomic_load_explicit(&d->hdr->corrupt, memory_order_relaxed))
+    return shmd_err(SHMD_E_CORRUPT, "dictionary %s is marked corrupt", d->name);
+  int rc = x_lock(d);
+  if (rc != SHMD_OK) return rc;
+  d->ntouched = 0;
+  d->meta_odd = 0;
+  d->jfull = 0;
+  ks_maintain(d);
+  return SHMD_OK;
+}
+
+int w_end(struct dict *d, int rc) {
+  struct seg_hdr *h = d->hdr;
+  if (d->jfull && rc >= SHMD_NIL)
+    rc = shmd_err(SHMD_E_TOOBIG, "command too large for the undo journal (%llu bytes)",
+                  (unsigned long long)h->journal_cap);
+  if (rc < SHMD_NIL)
+    j_rollback(d);
+  else
+    j_commit(d);
+  for (uint32_t i = 0; i < d->ntouched; i++)
+    atomic_fetch_add_explicit(&h->stripes[d->touched[i]], 1, memory_order_release);
+  if (d->meta_odd) atomic_fetch_add_explicit(&h->meta_seq, 1, memory_order_release);
+  d->ntouched = 0;
+  d->meta_odd = 0;
+  d->jfull = 0;
+  os_unlock(d);
+  return rc;
+}
+
+void w_meta(struct dict *d) {
+  if (d->meta_odd) return;
+  d->meta_odd = 1;
+  atomic_fetch_add_explicit(&d->hdr->meta_seq, 1, memory_order_relaxed);
+  atomic_thread_fence(memory_order_release);
+}
+
+void w_stripe(struct dict *d, uint32_t hash) {
+  uint32_t s = hash & STRIPE_MASK;
+  for (uint32_t i = 0; i < d->ntouched; i++)
+    if (d->touched[i] == s) return;
+  if (d->ntouched == sizeof d->touched / sizeof d->touched[0]) {
+    w_meta(d);
+    return;
+  }
+  d->touched[d->ntouched++] = s;
+  atomic_fetch_add_explicit(&d->hdr->stripes[s], 1, memory_order_relaxed);
+  atomic_thread_fence(memory_order_release);
+}

@@ -1,0 +1,151 @@
+/*
+ * test_keyspace.c — the key index: inserts that grow the table through
+ * incremental rehash and deletes that shrink it, with every key found at every
+ * step; the consistency check after each phase; SCAN returning every key that
+ * is present for the whole scan while other keys are inserted and deleted
+ * (forcing rehash) between its calls; lazy and active expiry.
+ */
+#include <stdlib.h>
+#include <time.h>
+
+#include "internal.h"
+#include "tcheck.h"
+#include "tutil.h"
+
+static int get(int h, const char *k, char *out, uint32_t cap) {
+  return shmd_get(h, (const uint8_t *)k, (uint32_t)strlen(k), (uint8_t *)out, cap);
+}
+
+int main(void) {
+  char name[64], k[64], v[64], out[256];
+  tname(name, sizeof name, "ks");
+  int h = topen(name, 256.0 * 1024 * 1024);
+  CHECK(h >= 0);
+  struct dict *d = api_dict(h);
+  const int N = 60000;
+
+  TEST("inserts through several incremental rehashes");
+  int bad = 0, saw_rehash = 0;
+  for (int i = 0; i < N; i++) {
+    snprintf(k, sizeof k, "key:%d", i);
+    snprintf(v, sizeof v, "value-%d", i);
+    if (tset(h, k, v) != SHMD_OK) bad++;
+    if (d->hdr->ks.rehashidx >= 0) {
+      saw_rehash++;
+      if (saw_rehash % 500 == 1) {
+        /* mid-rehash: every key so far is found */
+        for (int j = 0; j <= i; j += 97) {
+          snprintf(k, sizeof k, "key:%d", j);
+          snprintf(v, sizeof v, "value-%d", j);
+          int n = get(h, k, out, sizeof out);
+          if (n != (int)strlen(v) || memcmp(out, v, (size_t)n) != 0) bad++;
+        }
+        CHECK(tconsistent(h));
+      }
+    }
+  }
+  CHECK(bad == 0);
+  CHECK(saw_rehash > 0);
+  CHECK(shmd_dbsize(h) == N);
+  CHECK(d->hdr->ks.log2[0] >= 15);
+  CHECK(tconsistent(h));
+
+  TEST("SCAN returns every stable key across rehash");
+  /* keys "key:*" stay; "tmp:*" come and go between SCAN calls */
+  uint8_t *seen = calloc((size_t)N, 1);
+  static uint8_t sbuf[1 << 20];
+  double cursor = 0;
+  int calls = 0, tmp = 0;
+  do {
+    int n = shmd_scan(h, cursor, NULL, 0, 100, 0, sbuf, sizeof sbuf);
+    CHECK(n > 0);
+    memcpy(&cursor, sbuf, 8);
+    uint32_t cnt;
+    memcpy(&cnt, sbuf + 8, 4);
+    uint32_t at = 12;
+    for (uint32_t i = 0; i < cnt; i++) {
+      int32_t l;
+      memcpy(&l, sbuf + at, 4);
+      char *s = (char *)sbuf + at + 4;
+      if (l > 4 && memcmp(s, "key:", 4) == 0) {
+        char num[16] = {0};
+        memcpy(num, s + 4, (size_t)(l - 4 < 15 ? l - 4 : 15));
+        int idx = atoi(num);
+        if (idx >= 0 && idx < N) seen[idx] = 1; else { printf("odd key %.*s l=%d\n", l, s, l); bad++; }
+      }
+      at += 4 + (uint32_t)l;
+    }
+    /* churn: thousands of inserts then deletes force grow and shrink */
+    if (calls % 40 == 10)
+      for (int j = 0; j < 30000; j++) {
+        snprintf(k, sizeof k, "tmp:%d", tmp++);
+        tset(h, k, "x");
+      }
+    if (calls % 40 == 30)
+      for (int j = tmp - 30000; j < tmp; j++) {
+        snprintf(k, sizeof k, "tmp:%d", j);
+        tdel(h, k);
+      }
+    calls++;
+  } while (cursor != 0 && calls < 100000);
+  int missing = 0;
+  for (int i = 0; i < N; i++) missing += !seen[i];
+  CHECK(missing == 0);
+  CHECK(cursor == 0);
+  free(seen);
+  CHECK(tconsistent(h));
+
+  TEST("deletes shrink the table; every survivor is found");
+  uint32_t grown_log2 = d->hdr->ks.log2[0];
+  for (int i = 0; i < N; i++) {
+    if (i % 10 == 0) continue;
+    snprintf(k, sizeof k, "key:%d", i);
+    if (tdel(h, k) != 1) bad++;
+  }
+  for (int j = 0; j < tmp; j++) {
+    snprintf(k, sizeof k, "tmp:%d", j);
+    tdel(h, k);
+  }
+  for (int i = 0; i < 20000; i++) tset(h, "churn", "x"); /* drive rehash steps */
+  tdel(h, "churn");
+  CHECK(bad == 0);
+  CHECK(shmd_dbsize(h) == N / 10);
+  CHECK(d->hdr->ks.log2[0] < grown_log2);
+  for (int i = 0; i < N; i += 10) {
+    snprintf(k, sizeof k, "key:%d", i);
+    if (get(h, k, out, sizeof out) <= 0) bad++;
+  }
+  CHECK(bad == 0);
+  CHECK(tconsistent(h));
+
+  TEST("KEYS with a pattern");
+  static uint8_t kbuf[1 << 20];
+  int n = shmd_keys(h, (const uint8_t *)"key:1?0", 7, kbuf, sizeof kbuf);
+  uint32_t cnt;
+  memcpy(&cnt, kbuf, 4);
+  CHECK(n > 4);
+  CHECK(cnt == 10); /* key:100, key:110, ... key:190: only multiples of 10 survive */
+
+  TEST("expiry: lazy for readers, active for writers");
+  uint8_t o8[8];
+  CHECK(shmd_set(h, (const uint8_t *)"ttl", 3, (const uint8_t *)"v", 1, SHMD_TTL_PX, 30, o8, 0) ==
+        SHMD_OK);
+  for (int i = 0; i < 200; i++) {
+    snprintf(k, sizeof k, "exp:%d", i);
+    shmd_set(h, (const uint8_t *)k, (uint32_t)strlen(k), (const uint8_t *)"v", 1, SHMD_TTL_PX, 30,
+             o8, 0);
+  }
+  CHECK(get(h, "ttl", out, sizeof out) == 1);
+  struct timespec ts = {0, 60 * 1000000L};
+  nanosleep(&ts, NULL);
+  CHECK(get(h, "ttl", out, sizeof out) == SHMD_NIL);
+  uint64_t expired_before = d->hdr->ks.expired_total;
+  for (int i = 0; i < 3000; i++) tset(h, "driver", "x"); /* writes run active expiry */
+  CHECK(d->hdr->ks.expired_total > expired_before);
+  CHECK(d->hdr->ks.expires < 201);
+  CHECK(tconsistent(h));
+
+  shmd_close(h);
+  shmd_drop((const uint8_t *)name, (uint32_t)strlen(name));
+  return tdone("test_keyspace");
+}
