@@ -147,6 +147,7 @@ int os_list(uint8_t *out, uint32_t cap);
 uint64_t os_random64(void);
 int64_t os_now_ms(void);
 void os_pause(unsigned spins);
+void os_die(void); /* end the process at once, as SIGKILL does (crash-point tests) */
 uint32_t os_lock_abi(void);
 int os_lock_init(struct dict *d);
 /* Returns 0 locked, 1 locked and the previous owner died (caller repairs,

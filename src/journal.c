@@ -27,8 +27,6 @@
 
 #define J_REC_MAX 65535u
 
-#include <signal.h>
-
 /* Crash points, for tests: when shmd_crash_countdown (a process-local global,
  * 0 = off) reaches zero at a journaled write, the process kills itself right
  * before making that change. test/c/test_crash.c walks every point of every
@@ -36,7 +34,7 @@
 long shmd_crash_countdown = 0;
 static void crash_point(void) {
   if (__builtin_expect(shmd_crash_countdown > 0, 0) && --shmd_crash_countdown == 0)
-    raise(SIGKILL);
+    os_die();
 }
 
 static uint8_t *j_area(struct dict *d) { return d->base + SEG_HDR_BYTES; }

@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -198,6 +199,8 @@ void os_pause(unsigned spins) {
     sched_yield();
   }
 }
+
+void os_die(void) { raise(SIGKILL); }
 
 uint32_t os_lock_abi(void) {
 #if defined(__GLIBC__)
