@@ -27,9 +27,15 @@
  *
  * Every change to a header, a link, a bin or a counter is recorded in the undo
  * journal first, so an allocation or free interrupted by a crash is undone
- * along with the command that made it. The caller fills a new block's payload
- * without journaling; so that an undone allocation gets its free-list links
- * back, al_alloc journals the links of a block it takes from a free list. Every offset read from the segment is
+ * along with the command that made it.
+ *
+ * The caller fills a new block's payload without journaling. That is safe for
+ * memory that was free before the command began (only its free-list links
+ * matter, and al_alloc journals them), but not for memory this same command
+ * freed: its old contents are live again if the command is undone. So every
+ * free (and FLUSHALL's reset) remembers the range it released, and an
+ * allocation overlapping such a range journals the overlap first. Past
+ * FREED_MAX ranges a command journals the payload of every block it allocates. Every offset read from the segment is
  * checked against the heap bounds; a violation marks the segment corrupt.
  */
 #include <stdio.h>
@@ -170,6 +176,31 @@ static uint32_t find_free(struct dict *d, uint32_t units, int *err) {
   return 0;
 }
 
+/* Remember that [off, off+units) was live when this command began. */
+static void note_freed(struct dict *d, uint32_t off, uint32_t units) {
+  if (d->nfreed < FREED_MAX) {
+    d->freed_off[d->nfreed] = off;
+    d->freed_units[d->nfreed] = units;
+  }
+  if (d->nfreed <= FREED_MAX) d->nfreed++;
+}
+
+/* Journal the parts of a newly allocated block that held live data when this
+ * command began, before the caller overwrites them. */
+static void guard_reuse(struct dict *d, uint32_t off, uint32_t units) {
+  if (d->nfreed > FREED_MAX) {
+    j_save(d, unit_ptr(d, off), units << UNIT_SHIFT);
+    return;
+  }
+  uint64_t end = (uint64_t)off + units;
+  for (uint32_t i = 0; i < d->nfreed; i++) {
+    uint64_t lo = d->freed_off[i] > off ? d->freed_off[i] : off;
+    uint64_t fe = (uint64_t)d->freed_off[i] + d->freed_units[i];
+    uint64_t hi = fe < end ? fe : end;
+    if (lo < hi) j_save(d, unit_ptr(d, (uint32_t)lo), (uint32_t)((hi - lo) << UNIT_SHIFT));
+  }
+}
+
 /* Allocate a block whose payload holds at least `bytes`. On success *off_out is
  * its unit offset; the payload is uninitialised and the caller may write it
  * without journaling (it is unreachable until the caller links it). */
@@ -191,6 +222,7 @@ int al_alloc(struct dict *d, uint64_t bytes, uint32_t *off_out) {
      * first 8 bytes must come back if this command is undone. */
     j_save(d, lk(d, off), sizeof(struct links));
     carve(d, off, sz, units);
+    if (d->nfreed) guard_reuse(d, off, units);
     *off_out = off;
     return SHMD_OK;
   }
@@ -208,6 +240,7 @@ int al_alloc(struct dict *d, uint64_t bytes, uint32_t *off_out) {
   j_set32(d, &a->top, (uint32_t)end);
   j_set32(d, &a->top_prev, units);
   j_set64(d, &a->live_units, a->live_units + units);
+  if (d->nfreed) guard_reuse(d, off, units);
   *off_out = off;
   return SHMD_OK;
 }
@@ -220,6 +253,7 @@ void al_free(struct dict *d, uint32_t off) {
     return;
   }
   uint32_t sz = bh(d, off)->size & SIZE_MASK;
+  note_freed(d, off, sz);
   j_set64(d, &a->live_units, a->live_units - sz);
   uint32_t nx = off + sz;
   if (nx < a->top) {
@@ -261,6 +295,7 @@ void al_free(struct dict *d, uint32_t off) {
 /* Forget every block (FLUSHALL). */
 void al_reset(struct dict *d) {
   struct alloc_state *a = &d->hdr->al;
+  note_freed(d, d->hdr->heap_start, a->top - d->hdr->heap_start);
   j_save(d, a, sizeof *a);
   memset(a, 0, sizeof *a);
   a->top = d->hdr->heap_start;

@@ -38,6 +38,7 @@
 #define NBINS 90u                 /* allocator free-list bins */
 #define SMALL_BINS 64u            /* exact-size bins for blocks of 1..64 units */
 #define LOCK_BLOB 128u            /* room for the platform's process-shared lock */
+#define FREED_MAX 8u              /* freed blocks a command remembers (alloc.c) */
 
 /* Allocator state: journaled like everything else in the segment. */
 struct alloc_state {
@@ -114,6 +115,8 @@ struct dict {
   uint32_t ntouched;
   int meta_odd;                  /* meta_seq made odd by this command */
   int jfull;                     /* the journal overflowed during this command */
+  uint32_t nfreed;               /* blocks freed by this command (FREED_MAX+1: too many) */
+  uint32_t freed_off[8], freed_units[8];
   char name[SHMD_MAX_NAME + 1];
 };
 

@@ -66,6 +66,7 @@ int w_begin(struct dict *d) {
   d->ntouched = 0;
   d->meta_odd = 0;
   d->jfull = 0;
+  d->nfreed = 0;
   ks_maintain(d);
   return SHMD_OK;
 }

@@ -1,0 +1,258 @@
+/*
+ * test_crash.c — exhaustive crash points. For every kind of write command
+ * (including a rehash step, allocator split and merge, lazy and active expiry,
+ * FLUSHALL), a child process runs the command with shmd_crash_countdown = k and
+ * dies by SIGKILL right before its k-th journaled change, for k = 1, 2, ...
+ * until the command completes. After each death the next writer recovers the
+ * segment; the check must pass and the dictionary must hold exactly the state
+ * from before the command (a command that died was never committed). When the
+ * child finally completes, the state must be the one the command produces.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "internal.h"
+#include "tcheck.h"
+#include "tutil.h"
+
+extern long shmd_crash_countdown;
+
+static int H;
+static char big[3000];
+
+/* A canonical text of the whole dictionary: sorted "key=value@deadline" lines. */
+static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static char *snapshot(void) {
+  static uint8_t kb[1 << 20];
+  int n = shmd_keys(H, (const uint8_t *)"*", 1, kb, sizeof kb);
+  if (n < 4) return strdup("?");
+  uint32_t cnt;
+  memcpy(&cnt, kb, 4);
+  char **lines = calloc(cnt + 1, sizeof *lines);
+  uint32_t at = 4;
+  size_t total = 1;
+  for (uint32_t i = 0; i < cnt; i++) {
+    int32_t l;
+    memcpy(&l, kb + at, 4);
+    const uint8_t *k = kb + at + 4;
+    at += 4 + (uint32_t)l;
+    static uint8_t v[8192];
+    int vl = shmd_get(H, k, (uint32_t)l, v, sizeof v);
+    double dl = 0;
+    shmd_ttl(H, k, (uint32_t)l, SHMD_TTLQ_MS | SHMD_TTLQ_AT, (uint8_t *)&dl, 8);
+    size_t sz = (size_t)l + (vl > 0 ? (size_t)vl : 0) + 64;
+    lines[i] = malloc(sz);
+    int w = snprintf(lines[i], sz, "%.*s=%d:", l, (const char *)k, vl);
+    if (vl > 0) memcpy(lines[i] + w, v, (size_t)vl), w += vl;
+    snprintf(lines[i] + w, sz - (size_t)w, "@%.0f", dl);
+    total += strlen(lines[i]) + 1;
+  }
+  qsort(lines, cnt, sizeof *lines, cmp);
+  char *s = malloc(total + 32);
+  s[0] = 0;
+  for (uint32_t i = 0; i < cnt; i++) {
+    strcat(s, lines[i]);
+    strcat(s, "\n");
+    free(lines[i]);
+  }
+  free(lines);
+  return s;
+}
+
+static int set(const char *k, const void *v, uint32_t vl, uint32_t flags, double ttl) {
+  uint8_t out[8];
+  return shmd_set(H, (const uint8_t *)k, (uint32_t)strlen(k), v, vl, flags, ttl, out, 0);
+}
+static int sets(const char *k, const char *v) { return set(k, v, (uint32_t)strlen(v), 0, 0); }
+
+static uint32_t argv_of(uint8_t *buf, const char **items, uint32_t n) {
+  uint32_t at = 4;
+  memcpy(buf, &n, 4);
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t l = (uint32_t)strlen(items[i]);
+    memcpy(buf + at, &l, 4);
+    memcpy(buf + at + 4, items[i], l);
+    at += 4 + l;
+  }
+  return at;
+}
+
+/* ---- the commands ---- */
+static uint8_t ob[8192];
+static void c_set_new(void) { sets("new-key", "fresh value"); }
+static void c_set_inplace(void) { sets("s1", "same-size!"); }
+static void c_set_grow(void) { set("s1", big, sizeof big, 0, 0); }
+static void c_set_ex(void) { set("s2", "v", 1, SHMD_TTL_EX, 100); }
+static void c_set_get(void) { shmd_set(H, (const uint8_t *)"s1", 2, (const uint8_t *)"x", 1, SHMD_SET_GET, 0, ob, sizeof ob); }
+static void c_del(void) { tdel(H, "s1"); }
+static void c_del_many(void) {
+  const char *k[] = {"a0", "a1", "a2", "a3", "s1"};
+  uint8_t b[256];
+  shmd_del(H, b, argv_of(b, k, 5));
+}
+static void c_mset(void) {
+  const char *k[] = {"m1", "v1", "s1", "v2", "m3", "v3"};
+  uint8_t b[256];
+  shmd_mset(H, b, argv_of(b, k, 6), 0);
+}
+/* s1 moves to a bigger block; m2 then reuses s1's old block in the same command */
+static void c_mset_reuse(void) {
+  static char v300[301];
+  memset(v300, 'r', 300);
+  const char *k[] = {"s1", v300, "m2", "short val!"};
+  uint8_t b[512];
+  shmd_mset(H, b, argv_of(b, k, 4), 0);
+}
+static void c_msetnx(void) {
+  const char *k[] = {"n1", "v1", "n2", "v2"};
+  uint8_t b[256];
+  shmd_mset(H, b, argv_of(b, k, 4), 1);
+}
+static void c_append_inplace(void) { shmd_append(H, (const uint8_t *)"s1", 2, (const uint8_t *)"+", 1); }
+static void c_append_grow(void) { shmd_append(H, (const uint8_t *)"s1", 2, (const uint8_t *)big, 500); }
+static void c_setrange(void) { shmd_setrange(H, (const uint8_t *)"s1", 2, 40, (const uint8_t *)"xyz", 3); }
+static void c_incr(void) { shmd_incrby(H, (const uint8_t *)"cnt", 3, 7, ob, 8); }
+static void c_incrbyfloat(void) { shmd_incrbyfloat(H, (const uint8_t *)"flt", 3, (const uint8_t *)"0.5", 3, ob, sizeof ob); }
+static void c_getdel(void) { shmd_getdel(H, (const uint8_t *)"s1", 2, ob, sizeof ob); }
+static void c_getex(void) { shmd_getex(H, (const uint8_t *)"s1", 2, SHMD_TTL_PX, 100000, ob, sizeof ob); }
+static void c_expire(void) { shmd_expire(H, (const uint8_t *)"s1", 2, 50, 0); }
+static void c_expire_past(void) { shmd_expire(H, (const uint8_t *)"s1", 2, -1, 0); }
+static void c_persist(void) { shmd_persist(H, (const uint8_t *)"ttl1", 4); }
+static void c_rename(void) { shmd_rename(H, (const uint8_t *)"s1", 2, (const uint8_t *)"a1", 2, 0); }
+static void c_copy(void) { shmd_copy(H, (const uint8_t *)"s1", 2, (const uint8_t *)"cp", 2, 1); }
+static void c_flushall(void) { shmd_flushall(H); }
+
+struct cmd {
+  const char *name;
+  void (*fn)(void);
+};
+
+static const struct cmd cmds[] = {
+    {"set new key", c_set_new},         {"set in place", c_set_inplace},
+    {"set grows (realloc)", c_set_grow}, {"set ex", c_set_ex},
+    {"set get", c_set_get},             {"del (merge)", c_del},
+    {"del many", c_del_many},           {"mset", c_mset},
+    {"mset reusing a block", c_mset_reuse}, {"msetnx", c_msetnx},               {"append in place", c_append_inplace},
+    {"append grows", c_append_grow},    {"setrange", c_setrange},
+    {"incr", c_incr},                   {"incrbyfloat", c_incrbyfloat},
+    {"getdel", c_getdel},               {"getex", c_getex},
+    {"expire", c_expire},               {"expire in the past", c_expire_past},
+    {"persist", c_persist},             {"rename", c_rename},
+    {"copy", c_copy},                   {"flushall", c_flushall},
+};
+
+/* Base state: a few strings, counters, keys with deadlines, fragmented heap. */
+static void base(int extra) {
+  shmd_flushall(H);
+  for (int i = 0; i < 8; i++) {
+    char k[16];
+    snprintf(k, sizeof k, "a%d", i);
+    set(k, big, 100 + (uint32_t)i * 300, 0, 0);
+  }
+  tdel(H, "a4"); /* free blocks between live ones: splits and merges */
+  tdel(H, "a6");
+  sets("s1", "some value");
+  sets("cnt", "41");
+  sets("flt", "1.25");
+  set("ttl1", "t", 1, SHMD_TTL_EX, 1000);
+  for (int i = 0; i < extra; i++) {
+    char k[24];
+    snprintf(k, sizeof k, "fill:%d", i);
+    sets(k, "f");
+  }
+}
+
+/* Crash the command at every journaled change; returns the points walked. */
+static int walk(const char *name, void (*fn)(void)) {
+  char *before = snapshot();
+  int points = 0;
+  for (long k = 1; k < 100000; k++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      shmd_crash_countdown = k;
+      fn();
+      _exit(0);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    if (WIFEXITED(st)) break; /* the command completed before point k */
+    points++;
+    if (!(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)) {
+      printf("FAIL %s: child ended oddly at point %ld\n", name, k);
+      CHECK(0);
+      break;
+    }
+    int ok = tconsistent(H);
+    char *now = snapshot();
+    int same = strcmp(before, now) == 0;
+    if (!ok || !same) {
+      printf("FAIL %s: after a crash at point %ld: %s\n", name, k,
+             !ok ? "check failed" : "state is not the state before the command");
+      CHECK(0);
+      free(now);
+      break;
+    }
+    CHECK(1);
+    free(now);
+  }
+  free(before);
+  CHECK(tconsistent(H));
+  return points;
+}
+
+int main(void) {
+  char name[64];
+  tname(name, sizeof name, "crash");
+  H = topen(name, 64.0 * 1024 * 1024);
+  CHECK(H >= 0);
+  struct dict *d = api_dict(H);
+  memset(big, 'b', sizeof big);
+
+  TEST("every crash point of every command");
+  int total = 0;
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+    base(0);
+    int p = walk(cmds[i].name, cmds[i].fn);
+    printf("   %-22s %3d crash points\n", cmds[i].name, p);
+    CHECK(p > 0);
+    total += p;
+  }
+
+  TEST("a write that starts a rehash, and one that moves buckets");
+  base(0);
+  uint64_t buckets = 1ull << d->hdr->ks.log2[0];
+  for (uint64_t i = d->hdr->ks.count; i < buckets - 1; i++) {
+    char k[24];
+    snprintf(k, sizeof k, "fill:%llu", (unsigned long long)i);
+    sets(k, "f");
+  }
+  CHECK(d->hdr->ks.rehashidx < 0);
+  total += walk("set starting a rehash", c_set_new);
+  CHECK(d->hdr->ks.rehashidx >= 0);
+  total += walk("set during a rehash", c_set_inplace);
+  while (d->hdr->ks.rehashidx >= 0) sets("drive", "x");
+  total += walk("set after a rehash", c_incr);
+
+  TEST("active expiry inside a write");
+  base(0);
+  for (int i = 0; i < 50; i++) {
+    char k[24];
+    snprintf(k, sizeof k, "e:%d", i);
+    set(k, "v", 1, SHMD_TTL_PX, 1);
+  }
+  struct timespec ts = {0, 5 * 1000000L};
+  nanosleep(&ts, NULL);
+  /* aim the active-expiry cursor at the bucket of an expired key */
+  d->hdr->ks.expire_cursor = ks_hash(d, (const uint8_t *)"e:0", 3) & ((1ull << d->hdr->ks.log2[0]) - 1);
+  uint64_t exp_before = d->hdr->ks.expires;
+  total += walk("write with active expiry", c_incr);
+  CHECK(d->hdr->ks.expires < exp_before);
+
+  printf("   %d crash points in all\n", total);
+  CHECK(total > 300);
+  shmd_close(H);
+  shmd_drop((const uint8_t *)name, (uint32_t)strlen(name));
+  return tdone("test_crash");
+}
