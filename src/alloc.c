@@ -32,13 +32,15 @@
  * The caller fills a new block's payload without journaling. That is safe for
  * memory that was free before the command began (only its free-list links
  * matter, and al_alloc journals them), but not for memory this same command
- * freed: its old contents are live again if the command is undone. So every
- * free (and FLUSHALL's reset) remembers the range it released, and an
- * allocation overlapping such a range journals the overlap first. Past
- * FREED_MAX ranges a command journals the payload of every block it allocates. Every offset read from the segment is
+ * freed: its old contents are live again if the command is undone. So frees
+ * are deferred: al_free only queues the block, and al_flush_frees releases the
+ * queue when the command has made its last allocation (w_end, before commit).
+ * FLUSHALL, which resets the whole heap and then allocates, journals the new
+ * table it writes over the old heap (keyspace.c). Every offset read from the segment is
  * checked against the heap bounds; a violation marks the segment corrupt.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "internal.h"
 
@@ -176,31 +178,6 @@ static uint32_t find_free(struct dict *d, uint32_t units, int *err) {
   return 0;
 }
 
-/* Remember that [off, off+units) was live when this command began. */
-static void note_freed(struct dict *d, uint32_t off, uint32_t units) {
-  if (d->nfreed < FREED_MAX) {
-    d->freed_off[d->nfreed] = off;
-    d->freed_units[d->nfreed] = units;
-  }
-  if (d->nfreed <= FREED_MAX) d->nfreed++;
-}
-
-/* Journal the parts of a newly allocated block that held live data when this
- * command began, before the caller overwrites them. */
-static void guard_reuse(struct dict *d, uint32_t off, uint32_t units) {
-  if (d->nfreed > FREED_MAX) {
-    j_save(d, unit_ptr(d, off), units << UNIT_SHIFT);
-    return;
-  }
-  uint64_t end = (uint64_t)off + units;
-  for (uint32_t i = 0; i < d->nfreed; i++) {
-    uint64_t lo = d->freed_off[i] > off ? d->freed_off[i] : off;
-    uint64_t fe = (uint64_t)d->freed_off[i] + d->freed_units[i];
-    uint64_t hi = fe < end ? fe : end;
-    if (lo < hi) j_save(d, unit_ptr(d, (uint32_t)lo), (uint32_t)((hi - lo) << UNIT_SHIFT));
-  }
-}
-
 /* Allocate a block whose payload holds at least `bytes`. On success *off_out is
  * its unit offset; the payload is uninitialised and the caller may write it
  * without journaling (it is unreachable until the caller links it). */
@@ -222,7 +199,6 @@ int al_alloc(struct dict *d, uint64_t bytes, uint32_t *off_out) {
      * first 8 bytes must come back if this command is undone. */
     j_save(d, lk(d, off), sizeof(struct links));
     carve(d, off, sz, units);
-    if (d->nfreed) guard_reuse(d, off, units);
     *off_out = off;
     return SHMD_OK;
   }
@@ -240,20 +216,34 @@ int al_alloc(struct dict *d, uint64_t bytes, uint32_t *off_out) {
   j_set32(d, &a->top, (uint32_t)end);
   j_set32(d, &a->top_prev, units);
   j_set64(d, &a->live_units, a->live_units + units);
-  if (d->nfreed) guard_reuse(d, off, units);
   *off_out = off;
   return SHMD_OK;
 }
 
-/* Free the block at off, coalescing with free neighbours and the wilderness. */
+/* Queue the block at off to be freed when the command ends. */
 void al_free(struct dict *d, uint32_t off) {
+  if (d->npending == d->pending_cap) {
+    uint32_t cap = d->pending_cap ? d->pending_cap * 2 : 64;
+    uint32_t *p = realloc(d->pending, cap * sizeof *p);
+    if (!p) {
+      d->jfull = 1; /* fail the command: nothing may be half freed */
+      return;
+    }
+    d->pending = p;
+    d->pending_cap = cap;
+  }
+  d->pending[d->npending++] = off;
+}
+
+/* Free the block at off now, coalescing with free neighbours and the
+ * wilderness. */
+static void free_now(struct dict *d, uint32_t off) {
   struct alloc_state *a = &d->hdr->al;
   if (!blk_ok(d, off) || (bh(d, off)->size & FREE_BIT)) {
     corrupt(d, "free of a bad block", off);
     return;
   }
   uint32_t sz = bh(d, off)->size & SIZE_MASK;
-  note_freed(d, off, sz);
   j_set64(d, &a->live_units, a->live_units - sz);
   uint32_t nx = off + sz;
   if (nx < a->top) {
@@ -292,13 +282,20 @@ void al_free(struct dict *d, uint32_t off) {
   push(d, off, sz);
 }
 
-/* Forget every block (FLUSHALL). */
+/* Release the blocks queued by this command (called by w_end). */
+void al_flush_frees(struct dict *d) {
+  for (uint32_t i = 0; i < d->npending && !atomic_load(&d->hdr->corrupt); i++)
+    free_now(d, d->pending[i]);
+  d->npending = 0;
+}
+
+/* Forget every block (FLUSHALL); blocks queued for freeing are forgotten too. */
 void al_reset(struct dict *d) {
   struct alloc_state *a = &d->hdr->al;
-  note_freed(d, d->hdr->heap_start, a->top - d->hdr->heap_start);
   j_save(d, a, sizeof *a);
   memset(a, 0, sizeof *a);
   a->top = d->hdr->heap_start;
+  d->npending = 0;
 }
 
 uint64_t al_capacity(struct dict *d, uint32_t off) {

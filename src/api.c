@@ -205,6 +205,7 @@ SHMD_API int32_t shmd_close(int32_t h) {
   handles_unlock();
   if (!d) return shmd_err(SHMD_E_HANDLE, "bad or closed dictionary handle %d", (int)h);
   seg_close(d);
+  free(d->pending);
   free(d);
   return SHMD_OK;
 }

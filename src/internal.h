@@ -38,7 +38,6 @@
 #define NBINS 90u                 /* allocator free-list bins */
 #define SMALL_BINS 64u            /* exact-size bins for blocks of 1..64 units */
 #define LOCK_BLOB 128u            /* room for the platform's process-shared lock */
-#define FREED_MAX 8u              /* freed blocks a command remembers (alloc.c) */
 
 /* Allocator state: journaled like everything else in the segment. */
 struct alloc_state {
@@ -115,8 +114,8 @@ struct dict {
   uint32_t ntouched;
   int meta_odd;                  /* meta_seq made odd by this command */
   int jfull;                     /* the journal overflowed during this command */
-  uint32_t nfreed;               /* blocks freed by this command (FREED_MAX+1: too many) */
-  uint32_t freed_off[8], freed_units[8];
+  uint32_t *pending;             /* blocks this command frees, released at its end */
+  uint32_t npending, pending_cap;
   char name[SHMD_MAX_NAME + 1];
 };
 
@@ -185,6 +184,7 @@ void j_rollback(struct dict *d);
 /* ---- alloc.c ---- */
 int al_alloc(struct dict *d, uint64_t bytes, uint32_t *off_out);
 void al_free(struct dict *d, uint32_t off);
+void al_flush_frees(struct dict *d);
 void al_reset(struct dict *d);
 uint64_t al_capacity(struct dict *d, uint32_t off);
 int al_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *rlen);

@@ -400,6 +400,8 @@ int ks_init(struct dict *d) {
   uint32_t off;
   int rc = al_alloc(d, 4ull << TABLE_MIN_LOG2, &off);
   if (rc) return rc;
+  /* After FLUSHALL's reset this memory held live data: journal it. */
+  j_save(d, blk_data(d, off), 4u << TABLE_MIN_LOG2);
   memset(blk_data(d, off), 0, 4ull << TABLE_MIN_LOG2);
   j_set32(d, &ks->tab[0], off);
   j_set32(d, &ks->log2[0], TABLE_MIN_LOG2);

@@ -66,13 +66,17 @@ int w_begin(struct dict *d) {
   d->ntouched = 0;
   d->meta_odd = 0;
   d->jfull = 0;
-  d->nfreed = 0;
+  d->npending = 0;
   ks_maintain(d);
   return SHMD_OK;
 }
 
 int w_end(struct dict *d, int rc) {
   struct seg_hdr *h = d->hdr;
+  if (rc >= SHMD_NIL && !d->jfull) al_flush_frees(d);
+  d->npending = 0;
+  if (atomic_load(&h->corrupt) && rc >= SHMD_NIL)
+    rc = shmd_err(SHMD_E_CORRUPT, "dictionary %s is marked corrupt", d->name);
   if (d->jfull && rc >= SHMD_NIL)
     rc = shmd_err(SHMD_E_TOOBIG, "command too large for the undo journal (%llu bytes)",
                   (unsigned long long)h->journal_cap);

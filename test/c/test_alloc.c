@@ -106,13 +106,19 @@ int main(void) {
   CHECK(d->hdr->al.live_units == start_live);
   CHECK(d->hdr->al.free_units == 0);
 
-  TEST("freed memory is reused");
+  TEST("freed memory is reused, by the next command");
   CHECK(w_begin(d) == SHMD_OK);
-  uint32_t a, b;
+  uint32_t a, b, c;
   CHECK(al_alloc(d, 1000, &a) == SHMD_OK);
   CHECK(al_alloc(d, 100, &b) == SHMD_OK); /* keeps a away from the top */
+  CHECK(w_end(d, SHMD_OK) == SHMD_OK);
+  CHECK(w_begin(d) == SHMD_OK);
   al_free(d, a);
-  uint32_t c;
+  CHECK(al_alloc(d, 500, &c) == SHMD_OK);
+  CHECK(c != a); /* not within the command that freed it */
+  al_free(d, c);
+  CHECK(w_end(d, SHMD_OK) == SHMD_OK);
+  CHECK(w_begin(d) == SHMD_OK);
   CHECK(al_alloc(d, 500, &c) == SHMD_OK);
   CHECK(c == a); /* carved from the freed block */
   al_free(d, c);
