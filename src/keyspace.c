@@ -493,7 +493,22 @@ int ks_scan(struct dict *d, uint64_t cursor, const uint8_t *pat, uint32_t plen, 
   int rehashing = ks->rehashidx >= 0;
   if (rehashing && !tab_get(d, 1, &t1)) return ks_corrupt(d, "bad table");
   uint64_t v = cursor;
-  uint64_t budget = count * 10;
+  /* Redis visits at most 10*count buckets; our tables never shrink below
+   * 2^TABLE_MIN_LOG2 buckets, so a sparse table gets enough buckets to expect
+   * `count` keys, lest small dictionaries take many empty pages. */
+  uint64_t budget = count * 10, size = t0.mask + 1;
+  if (ks->count == 0) budget = 0;
+  else if (count * size / ks->count > budget) budget = count * size / ks->count;
+  if (budget == 0) {
+    *next_out = 0;
+    if (cap >= 12) {
+      double z = 0;
+      uint32_t n0 = 0;
+      memcpy(out, &z, 8);
+      memcpy(out + 8, &n0, 4);
+    }
+    return 12;
+  }
   do {
     int rc;
     if (!rehashing) {

@@ -226,11 +226,8 @@ static int ttl_fn(const struct dict *d, void *vc) {
     c->result = -1;
     return SHMD_OK;
   }
-  if (c->flags & SHMD_TTLQ_AT) {
-    c->result = (c->flags & SHMD_TTLQ_MS) ? (double)exp : (double)(exp / 1000);
-    return SHMD_OK;
-  }
-  int64_t left = exp - os_now_ms();
+  /* As Redis: the remaining (or absolute) ms, or seconds rounded to nearest. */
+  int64_t left = (c->flags & SHMD_TTLQ_AT) ? exp : exp - os_now_ms();
   if (left < 0) left = 0;
   c->result = (c->flags & SHMD_TTLQ_MS) ? (double)left : (double)((left + 500) / 1000);
   return SHMD_OK;

@@ -25,12 +25,18 @@
 
 static uint8_t *val_of(struct entry *e) { return entry_val(e); }
 
+/* In-place writes journal the bytes they overwrite; past this many, building a
+ * new entry (which needs no journal for its payload) is the cheaper undo. */
+#define INPLACE_MAX 4096u
+
 /* Write `vlen` bytes into the string of entry at off (same key) in place, if
- * the block fits the new length without wasting more than half of it. */
+ * the block fits the new length without wasting more than half of it and the
+ * overwritten bytes are few enough to journal. */
 static int fits_in_place(struct dict *d, uint32_t off, struct entry *e, uint64_t vlen) {
   uint64_t cap = al_capacity(d, off);
   uint64_t need = (uint64_t)ENTRY_HDR + e->klen + vlen;
-  return e->type == SHMD_T_STRING && need <= cap && cap <= 2 * need + 128;
+  uint64_t over = e->vlen < vlen ? e->vlen : vlen;
+  return e->type == SHMD_T_STRING && need <= cap && cap <= 2 * need + 128 && over <= INPLACE_MAX;
 }
 
 /* Set key (found at link/off, or absent when off is 0) to a string value with
@@ -366,7 +372,8 @@ static int splice(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t at
   if (nlen > SHMD_MAX_VALUE)
     return w_end(d, shmd_err(SHMD_E_TOOBIG,
                              "ERR string exceeds maximum allowed size (proto-max-bulk-len)"));
-  if (e && (uint64_t)ENTRY_HDR + klen + nlen <= al_capacity(d, off)) {
+  uint64_t over = at < old ? (at + vlen < old ? at + vlen : old) - at : 0;
+  if (e && (uint64_t)ENTRY_HDR + klen + nlen <= al_capacity(d, off) && over <= INPLACE_MAX) {
     w_stripe(d, e->hash);
     if (at < old) j_save(d, val_of(e) + at, (uint32_t)((at + vlen < old ? at + vlen : old) - at));
     if (at > old) memset(val_of(e) + old, 0, at - old);
