@@ -70,7 +70,7 @@ static int corrupt(struct dict *d, const char *what, uint32_t off) {
 /* A block at off with a sane header lying inside [heap_start, top). */
 static int blk_ok(struct dict *d, uint32_t off) {
   struct alloc_state *a = &d->hdr->al;
-  if (off < d->hdr->heap_start || off >= a->top) return 0;
+  if (off < d->heap_start || off >= a->top) return 0;
   uint32_t sz = bh(d, off)->size & SIZE_MASK;
   return sz != 0 && (uint64_t)off + sz <= a->top;
 }
@@ -202,10 +202,11 @@ int al_alloc(struct dict *d, uint64_t bytes, uint32_t *off_out) {
     *off_out = off;
     return SHMD_OK;
   }
+  if (a->top < d->heap_start) return corrupt(d, "heap top below the heap", a->top);
   uint64_t end = (uint64_t)a->top + units;
-  if ((end << UNIT_SHIFT) > d->hdr->reserve || end > 0xffffffffull)
+  if ((end << UNIT_SHIFT) > d->map_len || end > 0xffffffffull)
     return shmd_err(SHMD_E_FULL, "dictionary %s is full (%llu bytes reserved)", d->name,
-                    (unsigned long long)d->hdr->reserve);
+                    (unsigned long long)d->map_len);
   int rc = seg_commit(d, end << UNIT_SHIFT);
   if (rc != SHMD_OK) return rc;
   off = a->top;
@@ -294,7 +295,7 @@ void al_reset(struct dict *d) {
   struct alloc_state *a = &d->hdr->al;
   j_save(d, a, sizeof *a);
   memset(a, 0, sizeof *a);
-  a->top = d->hdr->heap_start;
+  a->top = d->heap_start;
   d->npending = 0;
 }
 
@@ -317,7 +318,7 @@ uint64_t al_capacity(struct dict *d, uint32_t off) {
  * dangling references (reached, free) and every broken invariant. */
 int al_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *rlen) {
   struct alloc_state *a = &d->hdr->al;
-  uint32_t hs = d->hdr->heap_start;
+  uint32_t hs = d->heap_start;
   char line[160];
   int problems = 0;
   uint64_t live = 0, freeu = 0, nfree = 0, leaks = 0;

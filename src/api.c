@@ -258,7 +258,7 @@ SHMD_API int32_t shmd_info(int32_t h, uint8_t *out, uint32_t cap) {
   v[SHMD_INFO_REHASHING] = __atomic_load_n(&H->ks.rehashidx, __ATOMIC_RELAXED) >= 0 ? 1 : 0;
   v[SHMD_INFO_RECOVERIES] = (double)atomic_load(&H->recoveries);
   uint64_t top = __atomic_load_n(&H->al.top, __ATOMIC_RELAXED);
-  v[SHMD_INFO_HEAP] = (double)((top - H->heap_start) << UNIT_SHIFT);
+  v[SHMD_INFO_HEAP] = (double)((top > d->heap_start ? top - d->heap_start : 0) << UNIT_SHIFT);
   v[SHMD_INFO_FREE] = (double)(__atomic_load_n(&H->al.free_units, __ATOMIC_RELAXED) << UNIT_SHIFT);
   memcpy(out, v, sizeof v);
   return SHMD_INFO_COUNT * 8;
@@ -280,7 +280,14 @@ SHMD_API int32_t shmd_check(int32_t h, uint8_t *out, uint32_t cap) {
     if (rc) return rc;
   }
   char *rep = malloc(65536);
-  uint64_t units = (uint64_t)H->al.top - H->heap_start;
+  uint64_t top = H->al.top;
+  if (top < d->heap_start || (top << UNIT_SHIFT) > seg_committed(d)) {
+    x_unlock(d);
+    atomic_store(&H->corrupt, 1);
+    int n = snprintf((char *)out, cap, "heap top %llu outside the heap\n", (unsigned long long)top);
+    return n < 0 ? 0 : n;
+  }
+  uint64_t units = top - d->heap_start;
   uint8_t *mark = calloc(units / 8 + 1, 1);
   uint32_t rlen = 0;
   if (!rep || !mark) {

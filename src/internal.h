@@ -105,6 +105,11 @@ struct dict {
   uint8_t *base;
   struct seg_hdr *hdr;
   uint64_t map_len;
+  /* Copies of the header's fixed fields, validated at open: a peer that
+   * scribbles on the header later cannot move these. */
+  uint64_t jcap;                 /* journal bytes */
+  uint32_t heap_start;           /* unit offset of the heap */
+  uint64_t max_chain;            /* bound on any chain walk: entries that fit the heap */
   intptr_t fd;
   void *lock_handle;             /* platform lock object, where one is needed (Windows) */
   uint32_t oflags;
@@ -229,13 +234,19 @@ static inline uint8_t *blk_data(const struct dict *d, uint32_t off) {
 }
 static inline uint8_t *entry_key(struct entry *e) { return (uint8_t *)(e + 1); }
 static inline uint8_t *entry_val(struct entry *e) { return (uint8_t *)(e + 1) + e->klen; }
+/* Committed bytes, never more than this process mapped. */
 static inline uint64_t seg_committed(const struct dict *d) {
-  return atomic_load_explicit(&d->hdr->committed, memory_order_acquire);
+  uint64_t c = atomic_load_explicit(&d->hdr->committed, memory_order_acquire);
+  return c < d->map_len ? c : d->map_len;
 }
 /* Is [off*16, off*16 + bytes) inside the committed heap? */
 static inline int in_heap(const struct dict *d, uint32_t off, uint64_t bytes) {
   uint64_t at = (uint64_t)off << UNIT_SHIFT;
-  return off >= d->hdr->heap_start && at + bytes <= seg_committed(d) && at + bytes >= at;
+  return off >= d->heap_start && at + bytes <= seg_committed(d) && at + bytes >= at;
+}
+/* A bound for walking a chain of n entries (n read from shared memory). */
+static inline uint64_t chain_bound(const struct dict *d, uint64_t n) {
+  return n + 64 < d->max_chain ? n + 64 : d->max_chain;
 }
 
 #endif

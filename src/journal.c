@@ -29,8 +29,8 @@
 
 /* Crash points, for tests: when shmd_crash_countdown (a process-local global,
  * 0 = off) reaches zero at a journaled write, the process kills itself right
- * before making that change. test/c/test_crash.c walks every point of every
- * command type this way. The cost when off is one predictable branch. */
+ * before making that change, or (during a rollback) before restoring a record.
+ * test/c/test_crash.c walks every point of every command type this way. The cost when off is one predictable branch. */
 long shmd_crash_countdown = 0;
 static void crash_point(void) {
   if (__builtin_expect(shmd_crash_countdown > 0, 0) && --shmd_crash_countdown == 0)
@@ -44,7 +44,7 @@ static void j_save_one(struct dict *d, uint8_t *p, uint32_t n) {
   uint64_t used = atomic_load_explicit(&h->jused, memory_order_relaxed);
   uint64_t body = ((uint64_t)n + 7) & ~7ull;
   uint64_t rec = 16 + body;
-  if (used + rec > h->journal_cap) {
+  if (used + rec > d->jcap) {
     d->jfull = 1;
     return;
   }
@@ -81,7 +81,7 @@ void j_set64(struct dict *d, uint64_t *p, uint64_t v) {
 
 int j_room(struct dict *d, uint64_t bytes) {
   uint64_t used = atomic_load_explicit(&d->hdr->jused, memory_order_relaxed);
-  return !d->jfull && used + bytes <= d->hdr->journal_cap;
+  return !d->jfull && used + bytes <= d->jcap;
 }
 
 void j_commit(struct dict *d) {
@@ -95,7 +95,7 @@ void j_rollback(struct dict *d) {
   struct seg_hdr *h = d->hdr;
   uint64_t used = atomic_load_explicit(&h->jused, memory_order_acquire);
   uint64_t committed = seg_committed(d);
-  if (used > h->journal_cap) goto corrupt;
+  if (used > d->jcap) goto corrupt;
   while (used > 0) {
     uint64_t rec, head;
     if (used < 16) goto corrupt;
@@ -109,7 +109,8 @@ void j_rollback(struct dict *d) {
         off + n > committed)
       goto corrupt;
     /* The journal area itself and the magic are never journaled. */
-    if (off < (uint64_t)SEG_HDR_BYTES + h->journal_cap && off + n > SEG_HDR_BYTES) goto corrupt;
+    if (off < (uint64_t)SEG_HDR_BYTES + d->jcap && off + n > SEG_HDR_BYTES) goto corrupt;
+    crash_point();
     memcpy(d->base + off, r + 8, n);
     used -= rec;
   }

@@ -144,7 +144,7 @@ static uint32_t *slot_for(const struct dict *d, uint64_t h) {
 static int chain_find(const struct dict *d, uint32_t *slot, const uint8_t *key, uint32_t klen,
                       uint32_t hlo, uint32_t **link, uint32_t *off_out) {
   uint32_t *l = slot;
-  uint64_t bound = LD(d->hdr->ks.count) + 64;
+  uint64_t bound = chain_bound(d, LD(d->hdr->ks.count));
   for (uint64_t n = 0;; n++) {
     uint32_t off = LD(*l);
     if (!off) {
@@ -310,7 +310,7 @@ static int rehash_step(struct dict *d, uint32_t n) {
   if (!tab_get(d, 0, &t0) || !tab_get(d, 1, &t1)) return ks_corrupt(d, "bad rehash tables");
   uint64_t size0 = t0.mask + 1, size1 = t1.mask + 1;
   uint32_t empty = n * 10;
-  uint64_t bound = ks->count + 64;
+  uint64_t bound = chain_bound(d, ks->count);
   while (n > 0) {
     uint64_t i = (uint64_t)ks->rehashidx;
     if (i >= size0) {
@@ -444,7 +444,7 @@ static void emit(struct emitter *em, const uint8_t *s, uint32_t n) {
 /* Emit the live keys of one bucket chain that match. */
 static int emit_chain(struct dict *d, uint32_t off, const uint8_t *pat, uint32_t plen,
                       uint32_t type, int64_t now, struct emitter *em) {
-  uint64_t bound = d->hdr->ks.count + 64;
+  uint64_t bound = chain_bound(d, d->hdr->ks.count);
   for (uint64_t k = 0; off; k++) {
     struct entry *e = ks_entry(d, off, ENTRY_HDR);
     if (!e || k > bound || !ks_entry(d, off, ENTRY_HDR + e->klen))
@@ -567,7 +567,7 @@ int ks_keys(struct dict *d, const uint8_t *pat, uint32_t plen, int64_t now, uint
 /* ---- consistency check ---- */
 
 static void mark_block(struct dict *d, uint8_t *mark, uint32_t off) {
-  uint32_t bit = off - d->hdr->heap_start;
+  uint32_t bit = off - d->heap_start;
   mark[bit >> 3] |= (uint8_t)(1u << (bit & 7));
 }
 
@@ -607,7 +607,7 @@ int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *r
       uint32_t off = t.b[j];
       for (uint64_t k = 0; off; k++) {
         struct entry *e = ks_entry(d, off, ENTRY_HDR);
-        if (!e || k > ks->count) {
+        if (!e || k > chain_bound(d, ks->count)) {
           KREPORT("table %d bucket %llu: bad or cyclic chain", ti, (unsigned long long)j);
           break;
         }

@@ -79,7 +79,7 @@ int w_end(struct dict *d, int rc) {
     rc = shmd_err(SHMD_E_CORRUPT, "dictionary %s is marked corrupt", d->name);
   if (d->jfull && rc >= SHMD_NIL)
     rc = shmd_err(SHMD_E_TOOBIG, "command too large for the undo journal (%llu bytes)",
-                  (unsigned long long)h->journal_cap);
+                  (unsigned long long)d->jcap);
   if (rc < SHMD_NIL)
     j_rollback(d);
   else

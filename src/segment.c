@@ -68,6 +68,9 @@ static int seg_init(struct dict *d, uint64_t reserve) {
   h->seed = os_random64();
   h->al.top = h->heap_start;
   h->ks.rehashidx = -1;
+  d->jcap = jcap;
+  d->heap_start = h->heap_start;
+  d->max_chain = (reserve >> UNIT_SHIFT) / 3 + 64;
   rc = os_lock_init(d);
   if (rc != SHMD_OK) return rc;
   rc = ks_init(d);
@@ -99,6 +102,9 @@ static int seg_validate(struct dict *d, uint64_t size) {
       atomic_load(&h->jused) > h->journal_cap)
     return shmd_err(SHMD_E_SEGMENT, "segment %s has an inconsistent header (size %llu)", n,
                     (unsigned long long)size);
+  d->jcap = h->journal_cap;
+  d->heap_start = h->heap_start;
+  d->max_chain = (size >> UNIT_SHIFT) / 3 + 64;
   return SHMD_OK;
 }
 
