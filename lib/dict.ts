@@ -983,10 +983,14 @@ export class Dict implements Disposable {
    */
   mget(...keys: Key[]): (string | null)[] {
     const n = this.#n;
-    const al = this.#argv(keys, "mget");
-    const vp = this.#vp;
-    const len = this.#bytes((p, c) => n.shmd_mget(this.#h, vp, al, p, c));
-    this.#trimValue();
+    let len: number;
+    try {
+      const al = this.#argv(keys, "mget");
+      const vp = this.#vp;
+      len = this.#bytes((p, c) => n.shmd_mget(this.#h, vp, al, p, c));
+    } finally {
+      this.#trimValue();
+    }
     if (len < 0) this.#fail(len);
     return this.#list(this.#take(), 0, len);
   }
@@ -1008,9 +1012,13 @@ export class Dict implements Disposable {
   mset(
     entries: Record<string, Value> | Iterable<readonly [Key, Value]>,
   ): "OK" {
-    const al = this.#entries(entries, "mset");
-    const r = this.#n.shmd_mset(this.#h, this.#vp, al, 0);
-    this.#trimValue();
+    let r: number;
+    try {
+      const al = this.#entries(entries, "mset"); /* may move #v */
+      r = this.#n.shmd_mset(this.#h, this.#vp, al, 0);
+    } finally {
+      this.#trimValue();
+    }
     if (r < 0) this.#fail(r);
     return "OK";
   }
@@ -1031,9 +1039,13 @@ export class Dict implements Disposable {
   msetnx(
     entries: Record<string, Value> | Iterable<readonly [Key, Value]>,
   ): number {
-    const al = this.#entries(entries, "msetnx");
-    const r = this.#n.shmd_mset(this.#h, this.#vp, al, 1);
-    this.#trimValue();
+    let r: number;
+    try {
+      const al = this.#entries(entries, "msetnx"); /* may move #v */
+      r = this.#n.shmd_mset(this.#h, this.#vp, al, 1);
+    } finally {
+      this.#trimValue();
+    }
     return this.#count(r);
   }
 
@@ -1348,9 +1360,13 @@ export class Dict implements Disposable {
    * ```
    */
   del(...keys: Key[]): number {
-    const al = this.#argv(keys, "del");
-    const r = this.#n.shmd_del(this.#h, this.#vp, al);
-    this.#trimValue();
+    let r: number;
+    try {
+      const al = this.#argv(keys, "del"); /* may move #v */
+      r = this.#n.shmd_del(this.#h, this.#vp, al);
+    } finally {
+      this.#trimValue();
+    }
     return this.#count(r);
   }
 
@@ -1367,9 +1383,13 @@ export class Dict implements Disposable {
    * ```
    */
   unlink(...keys: Key[]): number {
-    const al = this.#argv(keys, "unlink");
-    const r = this.#n.shmd_del(this.#h, this.#vp, al);
-    this.#trimValue();
+    let r: number;
+    try {
+      const al = this.#argv(keys, "unlink"); /* may move #v */
+      r = this.#n.shmd_del(this.#h, this.#vp, al);
+    } finally {
+      this.#trimValue();
+    }
     return this.#count(r);
   }
 
@@ -1387,9 +1407,13 @@ export class Dict implements Disposable {
    * ```
    */
   exists(...keys: Key[]): number {
-    const al = this.#argv(keys, "exists");
-    const r = this.#n.shmd_exists(this.#h, this.#vp, al);
-    this.#trimValue();
+    let r: number;
+    try {
+      const al = this.#argv(keys, "exists"); /* may move #v */
+      r = this.#n.shmd_exists(this.#h, this.#vp, al);
+    } finally {
+      this.#trimValue();
+    }
     return this.#count(r);
   }
 
