@@ -221,8 +221,17 @@ int al_alloc(struct dict *d, uint64_t bytes, uint32_t *off_out) {
   return SHMD_OK;
 }
 
-/* Queue the block at off to be freed when the command ends. */
+/* Journal bytes one free_now can write (headers, links, bins, counters). */
+#define FREE_JOURNAL 512u
+
+/* Queue the block at off to be freed when the command ends, reserving the
+ * journal room the free will need. */
 void al_free(struct dict *d, uint32_t off) {
+  if (!j_room(d, FREE_JOURNAL)) {
+    d->jfull = 1; /* too large for the journal: the command fails, undone */
+    return;
+  }
+  d->jreserve += FREE_JOURNAL;
   if (d->npending == d->pending_cap) {
     uint32_t cap = d->pending_cap ? d->pending_cap * 2 : 64;
     uint32_t *p = realloc(d->pending, cap * sizeof *p);
@@ -285,6 +294,7 @@ static void free_now(struct dict *d, uint32_t off) {
 
 /* Release the blocks queued by this command (called by w_end). */
 void al_flush_frees(struct dict *d) {
+  d->jreserve = 0;
   for (uint32_t i = 0; i < d->npending && !atomic_load(&d->hdr->corrupt); i++)
     free_now(d, d->pending[i]);
   d->npending = 0;
@@ -297,6 +307,7 @@ void al_reset(struct dict *d) {
   memset(a, 0, sizeof *a);
   a->top = d->heap_start;
   d->npending = 0;
+  d->jreserve = 0;
 }
 
 uint64_t al_capacity(struct dict *d, uint32_t off) {

@@ -125,6 +125,12 @@ int read_op(struct dict *d, uint64_t h, read_fn fn, void *ctx) {
   struct seg_hdr *H = d->hdr;
   if (atomic_load_explicit(&H->corrupt, memory_order_relaxed))
     return shmd_err(SHMD_E_CORRUPT, "dictionary %s is marked corrupt", d->name);
+  if (d->txn) {
+    /* We hold the lock: read directly (our own odd stripes would spin). */
+    int rc = fn(d, ctx);
+    return rc == R_RETRY ? shmd_err(SHMD_E_CORRUPT, "dictionary %s failed a bounds check", d->name)
+                         : rc;
+  }
   _Atomic uint32_t *st = &H->stripes[h & STRIPE_MASK];
   for (unsigned t = 0; t < 64; t++) {
     uint32_t m = atomic_load_explicit(&H->meta_seq, memory_order_acquire);
@@ -204,6 +210,7 @@ SHMD_API int32_t shmd_close(int32_t h) {
   if (d) g_handles[h] = NULL;
   handles_unlock();
   if (!d) return shmd_err(SHMD_E_HANDLE, "bad or closed dictionary handle %d", (int)h);
+  if (d->txn) txn_end(d, 0); /* closing inside a transaction abandons it */
   seg_close(d);
   free(d->pending);
   free(d);
@@ -221,6 +228,16 @@ SHMD_API int32_t shmd_drop(const uint8_t *name, uint32_t name_len) {
 SHMD_API int32_t shmd_list(uint8_t *out, uint32_t cap) {
   int rc = chk_out(out, cap);
   return rc ? rc : os_list(out, cap);
+}
+
+SHMD_API int32_t shmd_txn_begin(int32_t h) {
+  D_OR_RETURN(h);
+  return txn_begin(d);
+}
+
+SHMD_API int32_t shmd_txn_end(int32_t h, uint32_t commit) {
+  D_OR_RETURN(h);
+  return txn_end(d, commit != 0);
 }
 
 SHMD_API int32_t shmd_dbsize(int32_t h) {

@@ -121,6 +121,10 @@ struct dict {
   int jfull;                     /* the journal overflowed during this command */
   uint32_t *pending;             /* blocks this command frees, released at its end */
   uint32_t npending, pending_cap;
+  uint64_t jreserve;             /* journal bytes promised to the pending frees */
+  int txn;                       /* inside shmd_txn_begin/end: the lock is held */
+  uint64_t save_used;            /* savepoint of the current command within a txn */
+  uint32_t save_pending;
   char name[SHMD_MAX_NAME + 1];
 };
 
@@ -172,6 +176,8 @@ int seg_commit(struct dict *d, uint64_t upto);
 /* ---- lock.c: a write command's frame ---- */
 int w_begin(struct dict *d);
 int w_end(struct dict *d, int rc);
+int txn_begin(struct dict *d);
+int txn_end(struct dict *d, int commit);
 void w_stripe(struct dict *d, uint32_t hash);
 void w_meta(struct dict *d);
 void recover(struct dict *d);
@@ -183,6 +189,7 @@ void j_save(struct dict *d, void *p, uint32_t n);
 void j_set32(struct dict *d, uint32_t *p, uint32_t v);
 void j_set64(struct dict *d, uint64_t *p, uint64_t v);
 int j_room(struct dict *d, uint64_t bytes);
+void j_rollback_to(struct dict *d, uint64_t mark);
 void j_commit(struct dict *d);
 void j_rollback(struct dict *d);
 

@@ -20,8 +20,11 @@
  *
  * Bound: a command's records must fit the journal area (reserve/256, between
  * 256 KiB and 64 MiB). Commands that loop over many keys check for room
- * (j_room) before each key and fail with SHMD_E_TOOBIG, undone, when there is
- * none; a record that still does not fit marks the command failed (jfull).
+ * (j_room) before each key, and every deferred free reserves the room its
+ * records will take (jreserve), so a command too large fails with
+ * SHMD_E_TOOBIG, undone, before it changes anything it could not undo. A
+ * record that still does not fit would leave a change unrecorded: that cannot
+ * happen within those bounds, so it marks the segment corrupt (fail closed).
  */
 #include "internal.h"
 
@@ -46,6 +49,8 @@ static void j_save_one(struct dict *d, uint8_t *p, uint32_t n) {
   uint64_t rec = 16 + body;
   if (used + rec > d->jcap) {
     d->jfull = 1;
+    atomic_store(&h->corrupt, 1);
+    shmd_err(SHMD_E_CORRUPT, "undo journal overflow: a change could not be recorded");
     return;
   }
   uint8_t *r = j_area(d) + used;
@@ -81,7 +86,7 @@ void j_set64(struct dict *d, uint64_t *p, uint64_t v) {
 
 int j_room(struct dict *d, uint64_t bytes) {
   uint64_t used = atomic_load_explicit(&d->hdr->jused, memory_order_relaxed);
-  return !d->jfull && used + bytes <= d->jcap;
+  return !d->jfull && used + d->jreserve + bytes <= d->jcap;
 }
 
 void j_commit(struct dict *d) {
@@ -91,12 +96,15 @@ void j_commit(struct dict *d) {
 
 /* Undo every recorded change, newest first. A record that points outside the
  * committed segment means the journal itself is corrupt: stop and fail closed. */
-void j_rollback(struct dict *d) {
+void j_rollback(struct dict *d) { j_rollback_to(d, 0); }
+
+/* Undo the changes recorded after `mark` (a savepoint within a transaction). */
+void j_rollback_to(struct dict *d, uint64_t mark) {
   struct seg_hdr *h = d->hdr;
   uint64_t used = atomic_load_explicit(&h->jused, memory_order_acquire);
   uint64_t committed = seg_committed(d);
-  if (used > d->jcap) goto corrupt;
-  while (used > 0) {
+  if (used > d->jcap || mark > used) goto corrupt;
+  while (used > mark) {
     uint64_t rec, head;
     if (used < 16) goto corrupt;
     memcpy(&rec, j_area(d) + used - 8, 8);
@@ -115,7 +123,7 @@ void j_rollback(struct dict *d) {
     used -= rec;
   }
   atomic_signal_fence(memory_order_seq_cst);
-  atomic_store_explicit(&h->jused, 0, memory_order_release);
+  atomic_store_explicit(&h->jused, used, memory_order_release);
   d->jfull = 0;
   return;
 corrupt:

@@ -18,6 +18,12 @@
  *
  * w_end commits (one store) or, when the command failed, rolls its own changes
  * back, so a failed command leaves no trace.
+ *
+ * Transactions (shmd_txn_begin/end) hold the lock across many commands: each
+ * command's w_begin then only marks a savepoint, its w_end rolls back to that
+ * savepoint on failure (Redis: a failed command does not abort the others),
+ * and only txn_end commits all of them with one store — or rolls all of them
+ * back. A process that dies inside a transaction loses the whole transaction.
  */
 #include "internal.h"
 
@@ -41,6 +47,7 @@ void recover(struct dict *d) {
  * that fall back to the lock. */
 int x_lock(struct dict *d) {
   struct seg_hdr *h = d->hdr;
+  if (d->txn) return SHMD_OK; /* this handle already holds the lock */
   int r = os_lock(d);
   if (r < 0) return r;
   if (r == 1 || atomic_load_explicit(&h->jused, memory_order_acquire) != 0) {
@@ -54,11 +61,23 @@ int x_lock(struct dict *d) {
   return SHMD_OK;
 }
 
-void x_unlock(struct dict *d) { os_unlock(d); }
+void x_unlock(struct dict *d) {
+  if (!d->txn) os_unlock(d);
+}
+
+/* Journal room a command inside a transaction must find before it starts. */
+#define TXN_CMD_ROOM 16384u
 
 int w_begin(struct dict *d) {
   if (d->oflags & SHMD_O_READONLY)
     return shmd_err(SHMD_E_READONLY, "dictionary %s was opened read-only", d->name);
+  if (d->txn) {
+    if (!j_room(d, TXN_CMD_ROOM))
+      return shmd_err(SHMD_E_TOOBIG, "transaction too large for the undo journal");
+    d->save_used = atomic_load_explicit(&d->hdr->jused, memory_order_relaxed);
+    d->save_pending = d->npending;
+    return SHMD_OK;
+  }
   if (atomic_load_explicit(&d->hdr->corrupt, memory_order_relaxed))
     return shmd_err(SHMD_E_CORRUPT, "dictionary %s is marked corrupt", d->name);
   int rc = x_lock(d);
@@ -71,8 +90,30 @@ int w_begin(struct dict *d) {
   return SHMD_OK;
 }
 
+/* End of one command inside a transaction: undo just this command on failure. */
+static int w_end_in_txn(struct dict *d, int rc) {
+  if (d->jfull && rc >= SHMD_NIL)
+    rc = shmd_err(SHMD_E_TOOBIG, "command too large for the undo journal");
+  if (rc < SHMD_NIL) {
+    j_rollback_to(d, d->save_used);
+    d->npending = d->save_pending;
+    d->jreserve = (uint64_t)d->npending * 512u;
+  }
+  return rc;
+}
+
+static void stripes_release(struct dict *d) {
+  struct seg_hdr *h = d->hdr;
+  for (uint32_t i = 0; i < d->ntouched; i++)
+    atomic_fetch_add_explicit(&h->stripes[d->touched[i]], 1, memory_order_release);
+  if (d->meta_odd) atomic_fetch_add_explicit(&h->meta_seq, 1, memory_order_release);
+  d->ntouched = 0;
+  d->meta_odd = 0;
+}
+
 int w_end(struct dict *d, int rc) {
   struct seg_hdr *h = d->hdr;
+  if (d->txn) return w_end_in_txn(d, rc);
   if (rc >= SHMD_NIL && !d->jfull) al_flush_frees(d);
   d->npending = 0;
   if (atomic_load(&h->corrupt) && rc >= SHMD_NIL)
@@ -84,14 +125,27 @@ int w_end(struct dict *d, int rc) {
     j_rollback(d);
   else
     j_commit(d);
-  for (uint32_t i = 0; i < d->ntouched; i++)
-    atomic_fetch_add_explicit(&h->stripes[d->touched[i]], 1, memory_order_release);
-  if (d->meta_odd) atomic_fetch_add_explicit(&h->meta_seq, 1, memory_order_release);
-  d->ntouched = 0;
-  d->meta_odd = 0;
+  stripes_release(d);
   d->jfull = 0;
+  d->jreserve = 0;
   os_unlock(d);
   return rc;
+}
+
+int txn_begin(struct dict *d) {
+  if (d->txn) return shmd_err(SHMD_E_INVAL, "ERR MULTI calls can not be nested");
+  int rc = w_begin(d);
+  if (rc) return rc;
+  d->txn = 1;
+  return SHMD_OK;
+}
+
+int txn_end(struct dict *d, int commit) {
+  if (!d->txn) return shmd_err(SHMD_E_INVAL, "ERR EXEC without MULTI");
+  d->txn = 0;
+  if (commit) return w_end(d, SHMD_OK);
+  w_end(d, SHMD_E_INVAL); /* any failure status: undo everything */
+  return SHMD_OK;
 }
 
 void w_meta(struct dict *d) {

@@ -317,6 +317,20 @@ SHMD_API int32_t shmd_scan(int32_t h, double cursor, const uint8_t *pattern, uin
 SHMD_API int32_t shmd_keys(int32_t h, const uint8_t *pattern, uint32_t plen, uint8_t *out,
                            uint32_t cap);
 
+/** Begin a transaction: take the writer lock and keep it until shmd_txn_end.
+ * Every command on this handle until then joins the transaction: a command
+ * that fails is undone alone (as in Redis, the others stand), and the whole
+ * transaction becomes visible to other processes at once when it commits.
+ * Readers of keys it touched wait for it; keep transactions short. A process
+ * that dies inside a transaction loses the whole transaction (it is rolled
+ * back by the next writer).
+ * @return SHMD_OK; SHMD_E_INVAL if one is already open on this handle. */
+SHMD_API int32_t shmd_txn_begin(int32_t h);
+
+/** End the transaction: commit (commit != 0) or undo all of it; release the lock.
+ * @return SHMD_OK; SHMD_E_INVAL without a transaction; SHMD_E_CORRUPT. */
+SHMD_API int32_t shmd_txn_end(int32_t h, uint32_t commit);
+
 /** DBSIZE. @return the number of keys. */
 SHMD_API int32_t shmd_dbsize(int32_t h);
 
