@@ -344,8 +344,8 @@ export const SHMD_MAX_VALUE = 512 * 1024 * 1024;
 export const SHMD_MAX_NAME = 200;
 /** Smallest segment reservation, bytes (`SHMD_MIN_RESERVE`). */
 export const SHMD_MIN_RESERVE = 1024 * 1024;
-/** Largest segment reservation, bytes (`SHMD_MAX_RESERVE`). */
-export const SHMD_MAX_RESERVE = 64 * 1024 * 1024 * 1024;
+/** Largest dictionary size (the heap), bytes (`SHMD_MAX_RESERVE`). */
+export const SHMD_MAX_RESERVE = 56 * 1024 * 1024 * 1024;
 /** Default segment reservation, bytes (`SHMD_DEFAULT_RESERVE`). */
 export const SHMD_DEFAULT_RESERVE = 1024 * 1024 * 1024;
 /** Most dictionaries open at once per process (`SHMD_MAX_HANDLES`). */

@@ -102,7 +102,7 @@ export type KeyType = "string" | "list" | "set" | "zset" | "hash";
 export interface OpenOptions {
   /** Maximum size of a new dictionary's segment, in bytes or as a string such
    * as `"256MiB"`, `"1GiB"` (powers of 1024) or `"64MB"` (powers of 1000).
-   * Memory is committed as data grows. Default 1 GiB; 1 MiB to 64 GiB.
+   * Memory is committed as data grows. Default 1 GiB; 1 MiB to 56 GiB.
    * Ignored when attaching to an existing dictionary. */
   size?: number | string;
   /** Create the dictionary if it does not exist (default `true`). */

@@ -129,7 +129,7 @@ export function parseSize(size: number | string): number {
 
 /**
  * The segment reservation for `open`'s `size` option (0 = the C default).
- * @throws {InvalidArgumentError} outside 1 MiB .. 64 GiB
+ * @throws {InvalidArgumentError} outside 1 MiB .. 56 GiB
  */
 export function reserveSize(size: unknown): number {
   if (size === undefined) return 0;
@@ -137,7 +137,7 @@ export function reserveSize(size: unknown): number {
   if (bytes < SHMD_MIN_RESERVE || bytes > SHMD_MAX_RESERVE) {
     throw new InvalidArgumentError(
       `ERR size ${bytes} is out of range: a dictionary reserves ` +
-        `between 1MiB and 64GiB`,
+        `between 1MiB and 56GiB`,
     );
   }
   return bytes;

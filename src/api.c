@@ -175,7 +175,7 @@ SHMD_API int32_t shmd_open(const uint8_t *name, uint32_t name_len, uint32_t flag
     return shmd_err(SHMD_E_INVAL, "mode %o not supported: segments are private (0600)", mode);
   if (reserve == 0) reserve = SHMD_DEFAULT_RESERVE;
   if (!isfinite(reserve) || reserve < SHMD_MIN_RESERVE || reserve > SHMD_MAX_RESERVE)
-    return shmd_err(SHMD_E_INVAL, "size must be between 1 MiB and 64 GiB");
+    return shmd_err(SHMD_E_INVAL, "size must be between 1 MiB and 56 GiB");
   struct dict *d = calloc(1, sizeof *d);
   if (!d) return shmd_err(SHMD_E_SYS, "out of process memory");
   memcpy(d->name, name, name_len);
@@ -266,8 +266,10 @@ SHMD_API int32_t shmd_info(int32_t h, uint8_t *out, uint32_t cap) {
   v[SHMD_INFO_KEYS] = (double)__atomic_load_n(&H->ks.count, __ATOMIC_RELAXED);
   v[SHMD_INFO_EXPIRES] = (double)__atomic_load_n(&H->ks.expires, __ATOMIC_RELAXED);
   v[SHMD_INFO_USED] = (double)(__atomic_load_n(&H->al.live_units, __ATOMIC_RELAXED) << UNIT_SHIFT);
-  v[SHMD_INFO_COMMITTED] = (double)seg_committed(d);
-  v[SHMD_INFO_RESERVED] = (double)H->reserve;
+  /* the heap: reserved is the size asked for, committed what of it is backed */
+  uint64_t hs = (uint64_t)d->heap_start << UNIT_SHIFT;
+  v[SHMD_INFO_COMMITTED] = (double)(seg_committed(d) - hs);
+  v[SHMD_INFO_RESERVED] = (double)(d->map_len - hs);
   v[SHMD_INFO_HITS] = (double)d->hits;
   v[SHMD_INFO_MISSES] = (double)d->misses;
   v[SHMD_INFO_EXPIRED] = (double)__atomic_load_n(&H->ks.expired_total, __ATOMIC_RELAXED);

@@ -6,10 +6,11 @@
  *
  *   0            struct seg_hdr: identity, lock, allocator and keyspace state,
  *                read-version stripes                         (SEG_HDR_BYTES)
- *   SEG_HDR_BYTES   the undo journal                          (journal_cap bytes)
+ *   SEG_HDR_BYTES   the undo journal: journal_cap bytes reserved (a quarter of
+ *                the heap's size, 4 MiB to 4 GiB), committed up to jcommitted
  *   heap_start   the heap: blocks of 16-byte units, up to `top`; everything
  *                above `top` is the wilderness, committed up to `committed`
- *   reserve      end of the mapping
+ *   reserve      end of the mapping (header + journal + the size asked for)
  *
  * Offsets inside the segment are 32-bit counts of 16-byte units ("unit
  * offsets"), so a segment spans at most 64 GiB. Unit offset 0 is the header,
@@ -75,6 +76,7 @@ struct seg_hdr {
   _Atomic uint32_t corrupt;      /* sticky: set once a check fails, fails closed */
   _Atomic uint32_t recoveries;   /* dead writers rolled back */
   _Atomic uint64_t jused;        /* bytes of journal records in use; 0 = committed */
+  _Atomic uint64_t jcommitted;   /* bytes of the journal area committed; monotonic */
   _Alignas(64) uint8_t lock[LOCK_BLOB];
   _Alignas(64) struct alloc_state al;
   _Alignas(64) struct ks_state ks;

@@ -47,7 +47,7 @@ static void j_save_one(struct dict *d, uint8_t *p, uint32_t n) {
   uint64_t used = atomic_load_explicit(&h->jused, memory_order_relaxed);
   uint64_t body = ((uint64_t)n + 7) & ~7ull;
   uint64_t rec = 16 + body;
-  if (used + rec > d->jcap) {
+  if (used + rec > atomic_load_explicit(&h->jcommitted, memory_order_relaxed)) {
     d->jfull = 1;
     atomic_store(&h->corrupt, 1);
     shmd_err(SHMD_E_CORRUPT, "undo journal overflow: a change could not be recorded");
@@ -84,9 +84,20 @@ void j_set64(struct dict *d, uint64_t *p, uint64_t v) {
   *p = v;
 }
 
+/* Is there journal room for `bytes` more (beyond what pending frees reserved)?
+ * Commits more of the journal area when needed; called before a command
+ * changes anything it could not undo, so "no" is a clean failure. */
 int j_room(struct dict *d, uint64_t bytes) {
-  uint64_t used = atomic_load_explicit(&d->hdr->jused, memory_order_relaxed);
-  return !d->jfull && used + d->jreserve + bytes <= d->jcap;
+  struct seg_hdr *h = d->hdr;
+  uint64_t need = atomic_load_explicit(&h->jused, memory_order_relaxed) + d->jreserve + bytes;
+  if (d->jfull || need > d->jcap) return 0;
+  uint64_t have = atomic_load_explicit(&h->jcommitted, memory_order_relaxed);
+  if (need <= have) return 1;
+  uint64_t want = (need + (need >> 1) + 0xffff) & ~0xffffull;
+  if (want > d->jcap) want = d->jcap;
+  if (os_commit(d->fd, SEG_HDR_BYTES + have, SEG_HDR_BYTES + want) != SHMD_OK) return 0;
+  atomic_store_explicit(&h->jcommitted, want, memory_order_release);
+  return 1;
 }
 
 void j_commit(struct dict *d) {
@@ -103,7 +114,7 @@ void j_rollback_to(struct dict *d, uint64_t mark) {
   struct seg_hdr *h = d->hdr;
   uint64_t used = atomic_load_explicit(&h->jused, memory_order_acquire);
   uint64_t committed = seg_committed(d);
-  if (used > d->jcap || mark > used) goto corrupt;
+  if (used > atomic_load(&h->jcommitted) || used > d->jcap || mark > used) goto corrupt;
   while (used > mark) {
     uint64_t rec, head;
     if (used < 16) goto corrupt;

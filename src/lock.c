@@ -65,8 +65,10 @@ void x_unlock(struct dict *d) {
   if (!d->txn) os_unlock(d);
 }
 
-/* Journal room a command inside a transaction must find before it starts. */
-#define TXN_CMD_ROOM 16384u
+/* Journal room every command must find before it starts: its maintenance and
+ * one key's change; loops over many keys ask for more as they go. */
+#define CMD_ROOM 65536u
+#define TXN_CMD_ROOM CMD_ROOM
 
 int w_begin(struct dict *d) {
   if (d->oflags & SHMD_O_READONLY)
@@ -86,6 +88,10 @@ int w_begin(struct dict *d) {
   d->meta_odd = 0;
   d->jfull = 0;
   d->npending = 0;
+  if (!j_room(d, CMD_ROOM)) {
+    os_unlock(d);
+    return shmd_err(SHMD_E_FULL, "no room to commit the undo journal of dictionary %s", d->name);
+  }
   ks_maintain(d);
   return SHMD_OK;
 }

@@ -49,26 +49,35 @@ int seg_commit(struct dict *d, uint64_t upto) {
   return SHMD_OK;
 }
 
+#define JOURNAL_FIRST (1ull << 20) /* journal bytes committed at creation */
+
+/* Journal bytes reserved for a heap of `size` bytes. */
+static uint64_t journal_for(uint64_t size) {
+  uint64_t j = align_up(size / 4, COMMIT_ALIGN);
+  if (j < (4ull << 20)) j = 4ull << 20;
+  if (j > (4ull << 30)) j = 4ull << 30;
+  return j;
+}
+
 static int seg_init(struct dict *d, uint64_t reserve) {
   struct seg_hdr *h = d->hdr;
-  uint64_t jcap = align_up(reserve / 256, 4096);
-  if (jcap < (256u << 10)) jcap = 256u << 10;
-  if (jcap > (64u << 20)) jcap = 64u << 20;
+  uint64_t jcap = d->jcap;
   uint64_t heap = align_up(SEG_HDR_BYTES + jcap, 4096);
-  int rc = os_commit(d->fd, 0, heap);
+  int rc = os_commit(d->fd, 0, SEG_HDR_BYTES + JOURNAL_FIRST);
+  if (rc == SHMD_OK) rc = os_commit(d->fd, heap, heap + COMMIT_ALIGN);
   if (rc != SHMD_OK) return rc;
+  atomic_store(&h->jcommitted, JOURNAL_FIRST);
   h->version = SEG_VERSION;
   h->endian = SEG_ENDIAN;
   h->lock_abi = os_lock_abi();
   h->hdr_bytes = SEG_HDR_BYTES;
   h->reserve = reserve;
-  atomic_store(&h->committed, heap);
+  atomic_store(&h->committed, heap + COMMIT_ALIGN);
   h->journal_cap = jcap;
   h->heap_start = (uint32_t)(heap >> UNIT_SHIFT);
   h->seed = os_random64();
   h->al.top = h->heap_start;
   h->ks.rehashidx = -1;
-  d->jcap = jcap;
   d->heap_start = h->heap_start;
   d->max_chain = (reserve >> UNIT_SHIFT) / 3 + 64;
   rc = os_lock_init(d);
@@ -95,11 +104,12 @@ static int seg_validate(struct dict *d, uint64_t size) {
                     n, h->lock_abi, os_lock_abi());
   uint64_t committed = seg_committed(d);
   if (h->hdr_bytes != SEG_HDR_BYTES || h->reserve != size || committed > size ||
-      h->journal_cap < 4096 || (uint64_t)SEG_HDR_BYTES + h->journal_cap > committed ||
+      h->journal_cap < 4096 || (uint64_t)SEG_HDR_BYTES + h->journal_cap > size ||
+      atomic_load(&h->jcommitted) > h->journal_cap ||
       ((uint64_t)h->heap_start << UNIT_SHIFT) < SEG_HDR_BYTES + h->journal_cap ||
       ((uint64_t)h->heap_start << UNIT_SHIFT) > committed ||
       h->al.top < h->heap_start || ((uint64_t)h->al.top << UNIT_SHIFT) > committed ||
-      atomic_load(&h->jused) > h->journal_cap)
+      atomic_load(&h->jused) > atomic_load(&h->jcommitted))
     return shmd_err(SHMD_E_SEGMENT, "segment %s has an inconsistent header (size %llu)", n,
                     (unsigned long long)size);
   d->jcap = h->journal_cap;
@@ -109,7 +119,7 @@ static int seg_validate(struct dict *d, uint64_t size) {
 }
 
 static int seg_attach(struct dict *d, intptr_t fd, uint64_t size) {
-  if (size < SEG_HDR_BYTES || size > (uint64_t)SHMD_MAX_RESERVE)
+  if (size < SEG_HDR_BYTES || size > (64ull << 30))
     return shmd_err(SHMD_E_SEGMENT, "segment %s has an impossible size %llu", d->name,
                     (unsigned long long)size);
   int rc = os_map(fd, size, &d->base);
@@ -137,8 +147,10 @@ static int seg_attach(struct dict *d, intptr_t fd, uint64_t size) {
   return rc;
 }
 
-int seg_open(struct dict *d, const char *name, uint32_t flags, double reserve_d) {
-  uint64_t reserve = align_up((uint64_t)reserve_d, COMMIT_ALIGN);
+int seg_open(struct dict *d, const char *name, uint32_t flags, double size_d) {
+  uint64_t size = align_up((uint64_t)size_d, COMMIT_ALIGN);
+  d->jcap = journal_for(size);
+  uint64_t reserve = align_up(SEG_HDR_BYTES + d->jcap, 4096) + size;
   for (int attempt = 0; attempt < 50; attempt++) {
     intptr_t fd = -1;
     int rc;

@@ -55,7 +55,10 @@
  * ------
  *  - name: 1..200 bytes of [A-Za-z0-9._-], not starting with '.'.
  *  - key: at most SHMD_MAX_KEY bytes; value: at most SHMD_MAX_VALUE bytes.
- *  - reserve: SHMD_MIN_RESERVE .. SHMD_MAX_RESERVE bytes.
+ *  - size (the heap's reserve): SHMD_MIN_RESERVE .. SHMD_MAX_RESERVE bytes. The
+ *    segment also reserves room for the undo journal (a quarter of the size,
+ *    4 MiB to 4 GiB), committed only as large commands need it: one command's
+ *    undo records must fit there, else it fails whole with SHMD_E_TOOBIG.
  *  - at most SHMD_MAX_HANDLES dictionaries open at once per process.
  *
  * Thread safety: the library is safe to call from several threads; the last
@@ -86,7 +89,7 @@ extern "C" {
 #define SHMD_MAX_VALUE (512u * 1024u * 1024u)      /**< largest value, bytes */
 #define SHMD_MAX_NAME 200u                         /**< longest name, bytes */
 #define SHMD_MIN_RESERVE (1024.0 * 1024.0)         /**< smallest segment: 1 MiB */
-#define SHMD_MAX_RESERVE (64.0 * 1024.0 * 1024.0 * 1024.0) /**< largest: 64 GiB */
+#define SHMD_MAX_RESERVE (56.0 * 1024.0 * 1024.0 * 1024.0) /**< largest: 56 GiB */
 #define SHMD_DEFAULT_RESERVE (1024.0 * 1024.0 * 1024.0)    /**< default: 1 GiB */
 #define SHMD_MAX_HANDLES 1024
 
@@ -149,8 +152,8 @@ extern "C" {
 #define SHMD_INFO_KEYS 0         /**< keys in the dictionary (DBSIZE) */
 #define SHMD_INFO_EXPIRES 1      /**< keys with a time to live */
 #define SHMD_INFO_USED 2         /**< bytes of the heap in live blocks */
-#define SHMD_INFO_COMMITTED 3    /**< bytes of the segment committed */
-#define SHMD_INFO_RESERVED 4     /**< bytes reserved (the segment's maximum) */
+#define SHMD_INFO_COMMITTED 3    /**< bytes of the heap committed (backed by memory) */
+#define SHMD_INFO_RESERVED 4     /**< bytes reserved for the heap (the size asked for) */
 #define SHMD_INFO_HITS 5         /**< lookups that found a key (this process) */
 #define SHMD_INFO_MISSES 6       /**< lookups that found no key (this process) */
 #define SHMD_INFO_EXPIRED 7      /**< keys removed because their TTL passed (all processes) */
@@ -181,8 +184,8 @@ SHMD_API int32_t shmd_last_error(uint8_t *out, uint32_t cap);
  * @param[in] flags    SHMD_O_* flags
  * @param[in] mode     permission bits for a new segment; only 0600 is accepted today
  *                     (0 means 0600): segments are private to their owner
- * @param[in] reserve  maximum size in bytes for a new segment (0 = default); ignored
- *                     when attaching
+ * @param[in] reserve  maximum heap size in bytes for a new segment (0 = default);
+ *                     ignored when attaching
  * @return a handle >= 0, or SHMD_E_INVAL (bad name/flags/size), SHMD_E_NOENT (no
  *         such segment and no CREATE), SHMD_E_EXISTS (EXCL), SHMD_E_SEGMENT
  *         (foreign, corrupt header, wrong version/ABI, wrong owner or permissions),

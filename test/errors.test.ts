@@ -433,7 +433,7 @@ test("errors: a 200-character name is fine", () => {
 });
 
 test("errors: bad size options", () => {
-  // Malformed strings, out-of-range sizes (minimum 1 MiB, maximum 64 GiB), wrong types.
+  // Malformed strings, out-of-range sizes (minimum 1 MiB, maximum 56 GiB), wrong types.
   const invalid: unknown[] = [
     "abc",
     "",
@@ -447,7 +447,7 @@ test("errors: bad size options", () => {
     512 * 1024,
     "1023KiB",
     "128GiB",
-    65 * 1024 ** 3,
+    57 * 1024 ** 3,
     {},
     true,
   ];
