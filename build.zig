@@ -7,9 +7,15 @@
 //!                               1. with Zig (same -Doptimize as the library)
 //!                               2. with the system `cc` under ASan + UBSan
 //!                             (-Dsanitize=false skips the second set)
+//!   zig build fuzz            every test/fuzz/*.c libFuzzer target, built with the system
+//!                             clang (-Dfuzz-cc, default clang-14) under libFuzzer + ASan +
+//!                             UBSan, with all of src/*.c -> zig-out/fuzz/<target>
+//!                             (built only; scripts/fuzz.sh runs them, see test/fuzz/README.md)
 //!
 //! Options: -Doptimize=<mode> (default ReleaseFast), -Dsanitize=<bool> (default true),
-//!          -Dcrash-points=<bool> (default false; adds -DSHMD_CRASH_POINTS=1).
+//!          -Dcrash-points=<bool> (default false; adds -DSHMD_CRASH_POINTS=1),
+//!          -Dfuzz-cc=<compiler> (default clang-14; needs its libFuzzer runtime,
+//!          Debian package libclang-rt-14-dev).
 //!
 //! C sources are discovered at configure time: every src/*.c file, sorted by name.
 //! C test programs are every test/c/*.c file; each has its own main(), prints its own
@@ -64,6 +70,15 @@ const sanitizer_flags = [_][]const u8{
     "-O1",
 };
 
+/// Flags for the libFuzzer targets (system clang): compile and link alike.
+const fuzz_flags = [_][]const u8{
+    "-fsanitize=fuzzer,address,undefined",
+    "-fno-omit-frame-pointer",
+    "-fno-sanitize-recover=all",
+    "-g",
+    "-O1",
+};
+
 pub fn build(b: *std.Build) !void {
     const target = b.standardTargetOptions(.{});
     const optimize = b.option(
@@ -85,6 +100,11 @@ pub fn build(b: *std.Build) !void {
         "crash-points",
         "Compile with -DSHMD_CRASH_POINTS=1 (default: false)",
     ) orelse false;
+    const fuzz_cc = b.option(
+        []const u8,
+        "fuzz-cc",
+        "C compiler with libFuzzer for `zig build fuzz` (default: clang-14)",
+    ) orelse "clang-14";
 
     const src_files = try listCFiles(b, "src");
     if (src_files.len == 0) {
@@ -121,6 +141,37 @@ pub fn build(b: *std.Build) !void {
             .h_dir = .disabled,
         });
         cross_step.dependOn(&install.step);
+    }
+
+    // ---- fuzz ---------------------------------------------------------------------------
+    // Every test/fuzz/*.c is a libFuzzer target (it defines LLVMFuzzerTestOneInput), linked
+    // with every src/*.c, all compiled by the system clang with -fsanitize=fuzzer (coverage
+    // instrumentation + libFuzzer's main), ASan and UBSan. `getentropy` is wrapped so that a
+    // target can fix the segments' hash seed (reproducible inputs across processes).
+    const fuzz_step = b.step("fuzz", "Build the libFuzzer targets test/fuzz/*.c (clang, ASan+UBSan) -> zig-out/fuzz/");
+    const fuzz_files = try listCFiles(b, "test/fuzz");
+    if (fuzz_files.len != 0) {
+        var fz_flags: std.ArrayList([]const u8) = .empty;
+        try fz_flags.appendSlice(b.allocator, &fuzz_flags);
+        try fz_flags.appendSlice(b.allocator, &common_c_flags);
+        try fz_flags.append(b.allocator, "-pthread");
+        var fz_src_objs: std.ArrayList(std.Build.LazyPath) = .empty;
+        for (src_files) |file| {
+            try fz_src_objs.append(b.allocator, addCObject(b, fuzz_cc, "fuzz", "src", file, fz_flags.items));
+        }
+        for (fuzz_files) |file| {
+            const name = stem(file);
+            const obj = addCObject(b, fuzz_cc, "fuzz", "test/fuzz", file, fz_flags.items);
+            const link = b.addSystemCommand(&.{fuzz_cc});
+            link.setName(b.fmt("{s} link fuzz {s}", .{ fuzz_cc, name }));
+            link.addArgs(&fuzz_flags);
+            link.addArgs(&.{ "-pthread", "-Wl,--wrap=getentropy", "-o" });
+            const exe_path = link.addOutputFileArg(name);
+            link.addFileArg(obj);
+            for (fz_src_objs.items) |o| link.addFileArg(o);
+            const install = b.addInstallFileWithDir(exe_path, .{ .custom = "fuzz" }, name);
+            fuzz_step.dependOn(&install.step);
+        }
     }
 
     // ---- test ---------------------------------------------------------------------------
@@ -180,16 +231,17 @@ pub fn build(b: *std.Build) !void {
 
     var src_objs: std.ArrayList(std.Build.LazyPath) = .empty;
     for (src_files) |file| {
-        try src_objs.append(b.allocator, addCcObject(b, "src", file, cc_flags.items));
+        try src_objs.append(b.allocator, addCObject(b, "cc", "cc", "src", file, cc_flags.items));
     }
     for (test_files) |file| {
         const name = stem(file);
-        const obj = addCcObject(b, "test/c", file, cc_flags.items);
+        const obj = addCObject(b, "cc", "cc", "test/c", file, cc_flags.items);
 
         const link = b.addSystemCommand(&.{"cc"});
         link.setName(b.fmt("cc link {s}-asan", .{name}));
         link.addArgs(&sanitizer_flags);
         link.addArg("-pthread");
+        link.addArg("-lm");
         link.addArg("-o");
         const exe_path = link.addOutputFileArg(b.fmt("{s}-asan", .{name}));
         link.addFileArg(obj);
@@ -229,10 +281,18 @@ fn addSharedLib(
     return lib;
 }
 
-/// `cc -c <dir>/<file>` into the build cache; returns the object file.
-fn addCcObject(b: *std.Build, dir: []const u8, file: []const u8, flags: []const []const u8) std.Build.LazyPath {
-    const cc = b.addSystemCommand(&.{"cc"});
-    cc.setName(b.fmt("cc {s}/{s}", .{ dir, file }));
+/// `<compiler> -c <dir>/<file>` into the build cache; returns the object file. `label`
+/// names the step (the same source is compiled once per set: "cc", "fuzz").
+fn addCObject(
+    b: *std.Build,
+    compiler: []const u8,
+    label: []const u8,
+    dir: []const u8,
+    file: []const u8,
+    flags: []const []const u8,
+) std.Build.LazyPath {
+    const cc = b.addSystemCommand(&.{compiler});
+    cc.setName(b.fmt("{s} {s}/{s}", .{ label, dir, file }));
     cc.addArgs(flags);
     cc.addPrefixedDirectoryArg("-I", b.path("src"));
     cc.addArg("-c");

@@ -240,6 +240,34 @@ SHMD_API int32_t shmd_txn_end(int32_t h, uint32_t commit) {
   return txn_end(d, commit != 0);
 }
 
+SHMD_API int32_t shmd_push_seq(int32_t h) {
+  D_OR_RETURN(h);
+  return (int32_t)(atomic_load_explicit(&d->hdr->push_seq, memory_order_acquire) & 0x7fffffffu);
+}
+
+SHMD_API int32_t shmd_wait(int32_t h, int32_t seen, double timeout_ms) {
+  D_OR_RETURN(h);
+  if (isnan(timeout_ms)) return shmd_err(SHMD_E_INVAL, "timeout is not a number");
+  struct seg_hdr *H = d->hdr;
+  uint32_t *seq = (uint32_t *)&H->push_seq;
+  double deadline = timeout_ms < 0 ? -1 : (double)os_now_ms() + timeout_ms;
+  atomic_fetch_add(&H->push_waiters, 1);
+  int rc = 0;
+  for (;;) {
+    uint32_t now_seq = atomic_load_explicit(&H->push_seq, memory_order_acquire);
+    if ((int32_t)(now_seq & 0x7fffffffu) != seen) {
+      rc = 1;
+      break;
+    }
+    double left = deadline < 0 ? -1 : deadline - (double)os_now_ms();
+    if (deadline >= 0 && left <= 0) break;
+    rc = os_wait(seq, now_seq, left);
+    if (rc < 0) break;
+  }
+  atomic_fetch_sub(&H->push_waiters, 1);
+  return rc < 0 ? rc : rc > 0 ? 1 : 0;
+}
+
 SHMD_API int32_t shmd_dbsize(int32_t h) {
   struct dict *d = api_dict(h);
   if (!d) return SHMD_E_HANDLE;

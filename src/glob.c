@@ -4,7 +4,13 @@
  *   *        any run of bytes, also empty
  *   ?        exactly one byte
  *   [abc]    one byte of the set; [^abc] one byte not in it; [a-z] a range
- *            (reversed ranges are swapped); \ escapes inside and outside sets
+ *            (reversed ranges are swapped; as in Redis, "x-]" is the range
+ *            from x to ']', and an unclosed set runs to the end of the
+ *            pattern); \ escapes inside and outside sets
+ *
+ * As in Redis, the empty string is matched only by the empty pattern (KEYS
+ * and SCAN treat the pattern "*" as "everything" before matching, which is
+ * how "*" reaches the empty key).
  *   \x       the byte x itself
  *
  * The matcher is iterative: on a mismatch it backtracks to the most recent
@@ -32,7 +38,7 @@ static int set_match(const uint8_t *p, uint32_t plen, uint32_t *pi, uint8_t c, i
       i++;
       if (fold(p[i], nocase) == fold(c, nocase)) hit = 1;
       i++;
-    } else if (i + 2 < plen && p[i + 1] == '-' && p[i + 2] != ']') {
+    } else if (i + 2 < plen && p[i + 1] == '-') {
       int lo = fold(p[i], nocase), hi = fold(p[i + 2], nocase), x = fold(c, nocase);
       if (lo > hi) {
         int t = lo;
@@ -52,6 +58,7 @@ static int set_match(const uint8_t *p, uint32_t plen, uint32_t *pi, uint8_t c, i
 }
 
 int glob_match(const uint8_t *p, uint32_t plen, const uint8_t *s, uint32_t slen, int nocase) {
+  if (slen == 0) return plen == 0;
   uint32_t pi = 0, si = 0;
   uint32_t star_p = UINT32_MAX, star_s = 0;
   while (si < slen) {

@@ -59,6 +59,8 @@ struct ks_state {
   uint64_t expires;              /* keys with a deadline */
   uint64_t expire_cursor;        /* next table-0 bucket for active expiry */
   uint64_t expired_total;        /* keys removed by expiry, ever */
+  uint32_t garbage;              /* deleted container trees still to free (tree.c) */
+  uint32_t pad;
 };
 
 struct seg_hdr {
@@ -75,6 +77,8 @@ struct seg_hdr {
   uint64_t seed;                 /* hash seed, random per segment */
   _Atomic uint32_t corrupt;      /* sticky: set once a check fails, fails closed */
   _Atomic uint32_t recoveries;   /* dead writers rolled back */
+  _Atomic uint32_t push_seq;     /* bumped after every list push (blocking pops wait on it) */
+  _Atomic uint32_t push_waiters; /* processes waiting on push_seq */
   _Atomic uint64_t jused;        /* bytes of journal records in use; 0 = committed */
   _Atomic uint64_t jcommitted;   /* bytes of the journal area committed; monotonic */
   _Alignas(64) uint8_t lock[LOCK_BLOB];
@@ -125,6 +129,8 @@ struct dict {
   uint32_t npending, pending_cap;
   uint64_t jreserve;             /* journal bytes promised to the pending frees */
   int txn;                       /* inside shmd_txn_begin/end: the lock is held */
+  int undo;                      /* w_end must undo this command but report success */
+  int pushed;                    /* this command pushed to a list: wake blocked poppers */
   uint64_t save_used;            /* savepoint of the current command within a txn */
   uint32_t save_pending;
   char name[SHMD_MAX_NAME + 1];
@@ -161,6 +167,9 @@ uint64_t os_random64(void);
 int64_t os_now_ms(void);
 void os_pause(unsigned spins);
 void os_die(void); /* end the process at once, as SIGKILL does (crash-point tests) */
+/* Wait until *addr != val or timeout_ms (<0: forever) passes; wake every waiter. */
+int os_wait(uint32_t *addr, uint32_t val, double timeout_ms);
+void os_wake(uint32_t *addr);
 uint32_t os_lock_abi(void);
 int os_lock_init(struct dict *d);
 /* Returns 0 locked, 1 locked and the previous owner died (caller repairs,
@@ -229,6 +238,141 @@ int ks_scan(struct dict *d, uint64_t cursor, const uint8_t *pat, uint32_t plen, 
 int ks_keys(struct dict *d, const uint8_t *pat, uint32_t plen, int64_t now, uint8_t *out,
             uint32_t cap);
 int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *rlen);
+
+/* ---- tree.c: the treap under every container ---- */
+#define TREE_MAX_DEPTH 120
+struct tnode {
+  uint32_t l, r;                 /* children */
+  uint32_t cnt;                  /* nodes in this subtree (garbage: next garbage root) */
+  uint32_t prio;                 /* heap priority */
+  uint64_t ord;                  /* order key: a 52-bit hash, or a score's bits */
+  uint32_t klen, vlen;           /* key bytes, then value bytes, follow */
+};
+#define TNODE_HDR ((uint32_t)sizeof(struct tnode))
+_Static_assert(sizeof(struct tnode) == 32, "tree node header is 32 bytes");
+static inline uint8_t *tn_key(const struct tnode *n) { return (uint8_t *)(n + 1); }
+static inline uint8_t *tn_val(const struct tnode *n) { return (uint8_t *)(n + 1) + n->klen; }
+struct tkey {
+  uint64_t ord;
+  const uint8_t *bytes;
+  uint32_t len;
+  int score_order;               /* compare ord as a double */
+};
+struct titer {
+  const struct dict *d;
+  int sp;
+  uint32_t stack[TREE_MAX_DEPTH];
+};
+struct tnode *tn_get(const struct dict *d, uint32_t off);
+int tn_cmp(const struct tkey *k, const struct tnode *n);
+int tn_new(struct dict *d, uint64_t ord, const uint8_t *key, uint32_t klen, const uint8_t *val,
+           uint32_t vlen, uint32_t *off_out);
+int tr_find(const struct dict *d, uint32_t root, const struct tkey *k, uint32_t *off_out);
+int tr_insert(struct dict *d, uint32_t *root, uint32_t off, int score_order);
+int tr_erase(struct dict *d, uint32_t *root, const struct tkey *k, uint32_t *off_out);
+int tr_rank(const struct dict *d, uint32_t root, const struct tkey *k, uint64_t *rank_out);
+int tr_select(const struct dict *d, uint32_t root, uint64_t i, uint32_t *off_out);
+int tr_insert_at(struct dict *d, uint32_t *root, uint64_t i, uint32_t off);
+int tr_cut(struct dict *d, uint32_t *root, uint64_t from, uint64_t n, uint32_t *cut);
+int tr_cut_range(struct dict *d, uint32_t *root, const struct tkey *lo, int lo_incl,
+                 const struct tkey *hi, int hi_incl, uint32_t *cut);
+void tr_free_all(struct dict *d, uint32_t root);
+void gc_step(struct dict *d, uint32_t nodes);
+int it_seek(struct titer *it, const struct dict *d, uint32_t root, uint64_t i);
+int it_next(struct titer *it, uint32_t *off_out);
+int64_t tr_mark(struct dict *d, uint32_t root, uint8_t *mark);
+int64_t tr_check(struct dict *d, uint32_t root, int keyed, int score_order, uint8_t *mark,
+                 char *rep, uint32_t cap, uint32_t *rlen, int *problems);
+
+/* ---- exec.c: shmd_exec and the containers ---- */
+struct rw {
+  uint8_t *out;
+  uint32_t cap;
+  uint64_t len;
+};
+void rw_tag(struct rw *w, uint8_t tag);
+void rw_int(struct rw *w, double v);
+void rw_dbl(struct rw *w, double v);
+void rw_str(struct rw *w, const uint8_t *p, uint32_t n);
+uint64_t rw_arr(struct rw *w, uint32_t count);
+void rw_arr_fix(struct rw *w, uint64_t at, uint32_t count);
+struct arg {
+  const uint8_t *p;
+  uint32_t n;
+};
+struct xctx;
+typedef int (*xop_fn)(struct xctx *x);
+struct xctx {
+  struct dict *d;
+  uint32_t op;
+  uint8_t type;
+  const struct arg *args;        /* args[0] is the key */
+  uint32_t nargs;
+  const double *nums;
+  uint32_t nnums;
+  uint32_t flags;
+  const uint8_t *key;
+  uint32_t klen;
+  uint64_t h;
+  int64_t now;
+  xop_fn fn;
+  struct rw w;
+};
+struct cref {
+  const uint8_t *key;
+  uint32_t klen;
+  uint64_t h;
+  struct entry *e;               /* NULL: absent */
+  uint32_t roots[2];             /* the two tree roots, copied out (the entry's value
+                                    follows the key, so it may be unaligned) */
+  uint32_t saved[2];             /* the roots as stored; c_done writes changes back */
+};
+int c_open(struct xctx *x, const uint8_t *key, uint32_t klen, uint8_t type, int create,
+           struct cref *c);
+int c_done(struct xctx *x, struct cref *c);
+int c_read(struct xctx *x, const uint8_t *key, uint32_t klen, uint8_t type, uint32_t roots[2]);
+uint64_t c_count(const struct dict *d, uint32_t root);
+void c_free(struct dict *d, struct entry *e);
+int c_copy(struct dict *d, struct entry *src, struct entry *dst);
+uint64_t c_ord(const struct dict *d, const uint8_t *p, uint32_t n);
+int num_int(const struct xctx *x, uint32_t i, int64_t *v);
+int ks_corrupt_entry(struct dict *d);
+uint64_t x_random(void);
+int x_hset(struct xctx *x);
+int x_hget(struct xctx *x);
+int x_hall(struct xctx *x);
+int x_hdel(struct xctx *x);
+int x_hlen(struct xctx *x);
+int x_hincr(struct xctx *x);
+int x_hrand(struct xctx *x);
+int x_scan(struct xctx *x);
+int x_sadd(struct xctx *x);
+int x_srem(struct xctx *x);
+int x_sismember(struct xctx *x);
+int x_spop(struct xctx *x);
+int x_smove(struct xctx *x);
+int x_salgebra(struct xctx *x);
+int x_sstore(struct xctx *x);
+int x_zadd(struct xctx *x);
+int x_zscore(struct xctx *x);
+int x_zrem(struct xctx *x);
+int x_zrank(struct xctx *x);
+int x_zrange(struct xctx *x);
+int x_zremrange(struct xctx *x);
+int x_zpop(struct xctx *x);
+int x_push(struct xctx *x);
+int x_pop(struct xctx *x);
+int x_lrange(struct xctx *x);
+int x_lset(struct xctx *x);
+int x_linsert(struct xctx *x);
+int x_lrem(struct xctx *x);
+int x_ltrim(struct xctx *x);
+int x_lpos(struct xctx *x);
+int x_lmove(struct xctx *x);
+/* t_string.c parsers shared with hashes */
+int str_parse_i64(const uint8_t *s, uint32_t n, int64_t *out);
+int str_parse_ld(const uint8_t *s, uint32_t n, long double *out);
+int str_fmt_ld(long double v, char *buf, uint32_t cap);
 
 /* ---- glob.c ---- */
 int glob_match(const uint8_t *pat, uint32_t plen, const uint8_t *s, uint32_t slen, int nocase);

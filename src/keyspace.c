@@ -288,11 +288,10 @@ void ks_delete(struct dict *d, uint32_t *link, uint32_t off) {
   ks_unlink_free(d, link, off);
 }
 
-/* Free what a value owns outside its entry (containers, later); strings live
- * inside the entry. */
+/* Free what a value owns outside its entry: a container's trees (lazily, see
+ * tree.c); strings live inside the entry. */
 void ks_free_value(struct dict *d, struct entry *e) {
-  (void)d;
-  (void)e;
+  if (e->type != SHMD_T_STRING) c_free(d, e);
 }
 
 void ks_set_expire(struct dict *d, struct entry *e, int64_t when) {
@@ -382,6 +381,7 @@ static void active_expire(struct dict *d) {
 /* Bounded background work done at the start of every write command. */
 void ks_maintain(struct dict *d) {
   struct ks_state *ks = &d->hdr->ks;
+  if (ks->garbage) gc_step(d, 16);
   if (ks->rehashidx >= 0) {
     rehash_step(d, REHASH_STEP);
     return;
@@ -451,7 +451,7 @@ static int emit_chain(struct dict *d, uint32_t off, const uint8_t *pat, uint32_t
       return ks_corrupt(d, "bad chain while scanning");
     int live = !(e->expire && e->expire <= now);
     if (live && (!type || e->type == type) &&
-        (!plen || glob_match(pat, plen, entry_key(e), e->klen, 0)))
+        (!pat || (plen == 1 && pat[0] == '*') || glob_match(pat, plen, entry_key(e), e->klen, 0)))
       emit(em, entry_key(e), e->klen);
     off = e->next;
   }
@@ -625,6 +625,22 @@ int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *r
           KREPORT("entry at unit %u has a bad type %u", off, e->type);
         keys++;
         if (e->expire) expires++;
+        if (e->type != SHMD_T_STRING) {
+          uint32_t roots[2];
+          if (e->vlen != 8) {
+            KREPORT("container at unit %u has a bad value", off);
+          } else {
+            memcpy(roots, entry_val(e), 8);
+            int keyed = e->type != SHMD_T_LIST, zset = e->type == SHMD_T_ZSET;
+            int64_t a = tr_check(d, roots[0], keyed, zset, mark, rep, cap, rlen, &problems);
+            int64_t b = zset ? tr_check(d, roots[1], 1, 0, mark, rep, cap, rlen, &problems) : 0;
+            if (a == 0) KREPORT("container at unit %u is empty (should have been deleted)", off);
+            if (zset && a >= 0 && b >= 0 && a != b)
+              KREPORT("sorted set at unit %u: %lld by score, %lld by member", off, (long long)a,
+                      (long long)b);
+            if (!zset && roots[1]) KREPORT("container at unit %u has a stray second tree", off);
+          }
+        }
         off = e->next;
       }
     }
@@ -632,6 +648,16 @@ int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *r
   if (keys != ks->count)
     KREPORT("key count %llu, counted %llu", (unsigned long long)ks->count,
             (unsigned long long)keys);
+  /* deleted containers still being freed */
+  uint64_t groots = 0;
+  for (uint32_t g = ks->garbage; g; groots++) {
+    struct tnode *n = tn_get(d, g);
+    if (!n || groots > d->max_chain || tr_mark(d, g, mark) < 0) {
+      KREPORT("garbage list broken at unit %u", g);
+      break;
+    }
+    g = n->cnt;
+  }
   if (expires != ks->expires)
     KREPORT("expiring-key count %llu, counted %llu", (unsigned long long)ks->expires,
             (unsigned long long)expires);

@@ -119,6 +119,13 @@ static void stripes_release(struct dict *d) {
 
 int w_end(struct dict *d, int rc) {
   struct seg_hdr *h = d->hdr;
+  int undo = d->undo;
+  d->undo = 0;
+  if (undo) {
+    /* undo the command, but report rc (a reply too large for the buffer) */
+    int r = d->txn ? w_end_in_txn(d, SHMD_E_INVAL) : w_end(d, SHMD_E_INVAL);
+    return r == SHMD_E_INVAL ? rc : r;
+  }
   if (d->txn) return w_end_in_txn(d, rc);
   if (rc >= SHMD_NIL && !d->jfull) al_flush_frees(d);
   d->npending = 0;
@@ -134,7 +141,14 @@ int w_end(struct dict *d, int rc) {
   stripes_release(d);
   d->jfull = 0;
   d->jreserve = 0;
+  int pushed = d->pushed && rc >= SHMD_NIL;
+  d->pushed = 0;
   os_unlock(d);
+  if (pushed) {
+    atomic_fetch_add_explicit(&h->push_seq, 1, memory_order_release);
+    if (atomic_load_explicit(&h->push_waiters, memory_order_acquire))
+      os_wake((uint32_t *)&h->push_seq);
+  }
   return rc;
 }
 

@@ -202,6 +202,37 @@ void os_pause(unsigned spins) {
 
 void os_die(void) { raise(SIGKILL); }
 
+#if defined(__linux__)
+#include <linux/futex.h>
+#include <sys/syscall.h>
+/* A futex without FUTEX_PRIVATE_FLAG works across processes on a shared
+ * mapping, whatever address each process maps it at. */
+int os_wait(uint32_t *addr, uint32_t val, double timeout_ms) {
+  struct timespec ts, *tp = NULL;
+  if (timeout_ms >= 0) {
+    ts.tv_sec = (time_t)(timeout_ms / 1000);
+    ts.tv_nsec = (long)((timeout_ms - (double)ts.tv_sec * 1000) * 1e6);
+    tp = &ts;
+  }
+  long r = syscall(SYS_futex, addr, FUTEX_WAIT, val, tp, NULL, 0);
+  if (r == 0 || errno == EAGAIN || errno == EINTR) return 1;
+  if (errno == ETIMEDOUT) return 0;
+  return shmd_err(SHMD_E_SYS, "futex wait failed: %s", strerror(errno));
+}
+void os_wake(uint32_t *addr) { syscall(SYS_futex, addr, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0); }
+#else
+/* No cross-process futex here: poll every millisecond (macOS). */
+int os_wait(uint32_t *addr, uint32_t val, double timeout_ms) {
+  for (double waited = 0; timeout_ms < 0 || waited < timeout_ms; waited += 1) {
+    if (__atomic_load_n(addr, __ATOMIC_ACQUIRE) != val) return 1;
+    struct timespec ts = {0, 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  return 0;
+}
+void os_wake(uint32_t *addr) { (void)addr; }
+#endif
+
 uint32_t os_lock_abi(void) {
 #if defined(__GLIBC__)
   uint32_t libc = 1;

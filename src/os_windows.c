@@ -192,6 +192,16 @@ void os_pause(unsigned spins) {
 
 void os_die(void) { TerminateProcess(GetCurrentProcess(), 9); }
 
+/* WaitOnAddress does not work across processes: poll every millisecond. */
+int os_wait(uint32_t *addr, uint32_t val, double timeout_ms) {
+  for (double waited = 0; timeout_ms < 0 || waited < timeout_ms; waited += 1) {
+    if (InterlockedCompareExchange((volatile LONG *)addr, 0, 0) != (LONG)val) return 1;
+    Sleep(1);
+  }
+  return 0;
+}
+void os_wake(uint32_t *addr) { (void)addr; }
+
 uint32_t os_lock_abi(void) { return (4u << 16) | 8u; }
 
 static HANDLE lock_handle(struct dict *d) {

@@ -120,6 +120,9 @@ extern "C" {
 #define SHMD_T_ZSET 4
 #define SHMD_T_HASH 5
 
+/** In shmd_scan's type argument: a MATCH pattern is given (even an empty one). */
+#define SHMD_SCAN_MATCH 0x100u
+
 /** @defgroup openflags Flags for shmd_open() */
 #define SHMD_O_CREATE 1u     /**< create the segment if it does not exist */
 #define SHMD_O_EXCL 2u       /**< with CREATE: fail with SHMD_E_EXISTS if it exists */
@@ -309,9 +312,10 @@ SHMD_API int32_t shmd_persist(int32_t h, const uint8_t *key, uint32_t klen);
 /** SCAN. Redis's guarantee: a key present for the whole scan is returned at least
  * once, even across rehash.
  * @param[in] cursor  0 to start; the cursor returned by the previous call after
- * @param[in] pattern, plen  glob (MATCH); plen 0 = all
+ * @param[in] pattern, plen  glob (MATCH); plen 0 = all, unless SHMD_SCAN_MATCH is set
+ *                    in type (then it is the empty pattern, matching only the empty key)
  * @param[in] count   work hint (COUNT), >= 1
- * @param[in] type    SHMD_T_* filter, 0 = any
+ * @param[in] type    SHMD_T_* filter, 0 = any; | SHMD_SCAN_MATCH when MATCH is given
  * @return the reply length: out holds [double next_cursor] then a framed list. */
 SHMD_API int32_t shmd_scan(int32_t h, double cursor, const uint8_t *pattern, uint32_t plen,
                            double count, uint32_t type, uint8_t *out, uint32_t cap);
@@ -349,6 +353,146 @@ SHMD_API int32_t shmd_info(int32_t h, uint8_t *out, uint32_t cap);
  * @param[out] out  a report, one problem per line (empty when all is well)
  * @return the report's length (0 = consistent). */
 SHMD_API int32_t shmd_check(int32_t h, uint8_t *out, uint32_t cap);
+
+/* ------------------------------------------------------------------------ */
+/** @defgroup containers Hashes, lists, sets, sorted sets: shmd_exec()
+ *
+ * The container commands share one entry point, so that the boundary stays
+ * one symbol wide as commands are added:
+ *
+ *   shmd_exec(h, op, argv, argv_len, nums, nnums, flags, out, cap)
+ *
+ *  - op:    SHMD_OP_* below.
+ *  - argv:  byte-string arguments in the argv framing; the first is always the
+ *           key (for SMOVE/LMOVE: source then destination; for the multi-key
+ *           set commands: the keys; for *STORE: destination then the keys).
+ *  - nums:  numeric arguments (doubles) in the order each op lists below.
+ *  - flags: SHMD_F_* options.
+ *  - out:   the reply, in the reply encoding below. The function returns the
+ *           reply's length in bytes; if that exceeds cap nothing was done (as
+ *           everywhere) — grow and call again. Errors are negative statuses.
+ *
+ * Reply encoding (native endian, no padding), one value:
+ *   'n'                      nil
+ *   'o'                      OK (a status reply)
+ *   'i' f64                  integer (as a double)
+ *   'd' f64                  double (scores)
+ *   's' u32 len, bytes       bulk string
+ *   'a' u32 count, values    array of values
+ * The first byte of out is always the tag of the top-level value.
+ *
+ * Ops and their arguments ("argv:" after the key, "nums:" in order):
+ */
+#define SHMD_OP_HSET 1          /**< argv: field value ...; reply i (fields added) */
+#define SHMD_OP_HSETNX 2        /**< argv: field value; i 1/0 */
+#define SHMD_OP_HGET 3          /**< argv: field; s or n */
+#define SHMD_OP_HMGET 4         /**< argv: field ...; a of s/n */
+#define SHMD_OP_HGETALL 5       /**< a: field value field value ... */
+#define SHMD_OP_HDEL 6          /**< argv: field ...; i */
+#define SHMD_OP_HEXISTS 7       /**< argv: field; i */
+#define SHMD_OP_HLEN 8          /**< i */
+#define SHMD_OP_HKEYS 9         /**< a */
+#define SHMD_OP_HVALS 10        /**< a */
+#define SHMD_OP_HSTRLEN 11      /**< argv: field; i */
+#define SHMD_OP_HINCRBY 12      /**< argv: field; nums: by; i */
+#define SHMD_OP_HINCRBYFLOAT 13 /**< argv: field, increment as text; s (the new value) */
+#define SHMD_OP_HRANDFIELD 14   /**< nums: [count] (absent: one field); F_WITHVALUES; s/n or a */
+#define SHMD_OP_HSCAN 15        /**< argv: [pattern]; nums: cursor, count; a: [i next cursor
+                                     (0: done), a items: field value ...] */
+
+#define SHMD_OP_LPUSH 20        /**< argv: element ...; i (new length). F_X: only if it exists */
+#define SHMD_OP_RPUSH 21        /**< as LPUSH */
+#define SHMD_OP_LPOP 22         /**< nums: [count]; s/n, or with count a/n */
+#define SHMD_OP_RPOP 23         /**< as LPOP */
+#define SHMD_OP_LLEN 24         /**< i */
+#define SHMD_OP_LRANGE 25       /**< nums: start, stop; a */
+#define SHMD_OP_LINDEX 26       /**< nums: index; s/n */
+#define SHMD_OP_LSET 27         /**< argv: element; nums: index; o (errors: NOKEY, range) */
+#define SHMD_OP_LINSERT 28      /**< argv: pivot, element; F_BEFORE (else after); i (-1: no pivot) */
+#define SHMD_OP_LREM 29         /**< argv: element; nums: count; i */
+#define SHMD_OP_LTRIM 30        /**< nums: start, stop; o */
+#define SHMD_OP_LPOS 31         /**< argv: element; nums: rank, count(-1: absent), maxlen; i/n or a */
+#define SHMD_OP_LMOVE 32        /**< argv: src, dst; F_FROM_RIGHT, F_TO_RIGHT; s/n */
+
+#define SHMD_OP_SADD 40         /**< argv: member ...; i */
+#define SHMD_OP_SREM 41         /**< argv: member ...; i */
+#define SHMD_OP_SMEMBERS 42     /**< a */
+#define SHMD_OP_SISMEMBER 43    /**< argv: member; i */
+#define SHMD_OP_SMISMEMBER 44   /**< argv: member ...; a of i */
+#define SHMD_OP_SCARD 45        /**< i */
+#define SHMD_OP_SPOP 46         /**< nums: [count]; s/n, or with count a */
+#define SHMD_OP_SRANDMEMBER 47  /**< nums: [count]; s/n, or with count a */
+#define SHMD_OP_SMOVE 48        /**< argv: src, dst, member; i */
+#define SHMD_OP_SINTER 49       /**< argv: keys (all of argv); a */
+#define SHMD_OP_SUNION 50       /**< argv: keys; a */
+#define SHMD_OP_SDIFF 51        /**< argv: keys; a */
+#define SHMD_OP_SINTERCARD 52   /**< argv: keys; nums: limit (0 = none); i */
+#define SHMD_OP_SINTERSTORE 53  /**< argv: dst, keys; i */
+#define SHMD_OP_SUNIONSTORE 54  /**< argv: dst, keys; i */
+#define SHMD_OP_SDIFFSTORE 55   /**< argv: dst, keys; i */
+#define SHMD_OP_SSCAN 56        /**< as HSCAN (items are members) */
+
+#define SHMD_OP_ZADD 60         /**< argv: member ...; nums: score ... (one per member);
+                                     F_NX F_XX F_GT F_LT F_CH F_INCR; i, or with F_INCR d/n */
+#define SHMD_OP_ZINCRBY 61      /**< argv: member; nums: by; d */
+#define SHMD_OP_ZSCORE 62       /**< argv: member; d/n */
+#define SHMD_OP_ZMSCORE 63      /**< argv: member ...; a of d/n */
+#define SHMD_OP_ZREM 64         /**< argv: member ...; i */
+#define SHMD_OP_ZCARD 65        /**< i */
+#define SHMD_OP_ZCOUNT 66       /**< nums: min, max; F_MIN_EXCL F_MAX_EXCL; i */
+#define SHMD_OP_ZLEXCOUNT 67    /**< argv: min, max as Redis lex bounds ("[a" "(a" "-" "+"); i */
+#define SHMD_OP_ZRANK 68        /**< argv: member; F_REV, F_WITHSCORES; i/n, or a [i, d] */
+#define SHMD_OP_ZRANGE 69       /**< by rank: nums: start, stop; by score (F_BYSCORE): nums: min,
+                                     max, offset, count(-1 all), F_MIN_EXCL F_MAX_EXCL; by lex
+                                     (F_BYLEX): argv: min, max; nums: offset, count; F_REV (min and
+                                     max are then given as Redis does: max first), F_WITHSCORES:
+                                     a of member [score] ... */
+#define SHMD_OP_ZREMRANGEBYRANK 70  /**< nums: start, stop; i */
+#define SHMD_OP_ZREMRANGEBYSCORE 71 /**< nums: min, max; F_MIN_EXCL F_MAX_EXCL; i */
+#define SHMD_OP_ZPOPMIN 72      /**< nums: [count]; a: member score ... */
+#define SHMD_OP_ZPOPMAX 73      /**< as ZPOPMIN */
+#define SHMD_OP_ZRANDMEMBER 74  /**< nums: [count]; F_WITHSCORES; s/n, or a */
+#define SHMD_OP_ZSCAN 75        /**< as HSCAN: items are member (s), score (d) ... */
+
+/** Flags for shmd_exec(). */
+#define SHMD_F_X 1u             /**< LPUSHX/RPUSHX: only when the list exists */
+#define SHMD_F_WITHVALUES 2u
+#define SHMD_F_WITHSCORES 4u
+#define SHMD_F_BEFORE 8u
+#define SHMD_F_FROM_RIGHT 16u
+#define SHMD_F_TO_RIGHT 32u
+#define SHMD_F_NX 64u
+#define SHMD_F_XX 128u
+#define SHMD_F_GT 256u
+#define SHMD_F_LT 512u
+#define SHMD_F_CH 1024u
+#define SHMD_F_INCR 2048u
+#define SHMD_F_MIN_EXCL 4096u
+#define SHMD_F_MAX_EXCL 8192u
+#define SHMD_F_REV 16384u
+#define SHMD_F_BYSCORE 32768u
+#define SHMD_F_BYLEX 65536u
+
+/** Run one container command (see the group's introduction).
+ * @return the reply's length in bytes, or an error: SHMD_E_WRONGTYPE,
+ *         SHMD_E_NOTINT, SHMD_E_NOTFLOAT, SHMD_E_OVERFLOW, SHMD_E_INVAL (syntax,
+ *         ranges), SHMD_E_NOENT (LSET on a missing key: "ERR no such key"),
+ *         SHMD_E_FULL, SHMD_E_TOOBIG. */
+SHMD_API int32_t shmd_exec(int32_t h, uint32_t op, const uint8_t *argv, uint32_t argv_len,
+                           const double *nums, uint32_t nnums, uint32_t flags, uint8_t *out,
+                           uint32_t cap);
+
+/** The list-push sequence: it changes after every push to any list of the
+ * dictionary. A blocking pop reads it, tries to pop, and when there was
+ * nothing waits for it to change (shmd_wait).
+ * @return the sequence (a 31-bit counter; compare for equality). */
+SHMD_API int32_t shmd_push_seq(int32_t h);
+
+/** Wait (blocking the calling thread) until the push sequence differs from
+ * `seen`, or `timeout_ms` passes (0 = return at once, < 0 = forever). On Linux a
+ * futex on the shared mapping, woken by pushes from any process.
+ * @return 1 if the sequence moved, 0 on timeout, or an error. */
+SHMD_API int32_t shmd_wait(int32_t h, int32_t seen, double timeout_ms);
 
 #ifdef __cplusplus
 }

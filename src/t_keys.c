@@ -83,10 +83,11 @@ SHMD_API int32_t shmd_type(int32_t h, const uint8_t *key, uint32_t klen) {
 
 /* ---- RENAME / COPY ---- */
 
-/* Make a new entry for key dst holding a copy of entry src's value (strings;
- * containers will copy or move their structures here). */
+/* Make a new entry for key dst holding a copy of entry src's value. For a
+ * container the copy holds the same tree roots: RENAME moves the trees that
+ * way; COPY then deep-copies them (deep). */
 static int clone_entry(struct dict *d, struct entry *src, const uint8_t *dst, uint32_t dlen,
-                       uint64_t dh, uint32_t *neu) {
+                       uint64_t dh, uint32_t *neu, int deep) {
   int rc = ks_new_entry(d, dst, dlen, dh, src->type, src->vlen, neu);
   if (rc) return rc;
   struct entry *en = (struct entry *)blk_data(d, *neu);
@@ -94,6 +95,7 @@ static int clone_entry(struct dict *d, struct entry *src, const uint8_t *dst, ui
   en->voff = src->voff;
   en->expire = src->expire;
   memcpy(entry_val(en), entry_val(src), src->vlen);
+  if (deep && src->type != SHMD_T_STRING) return c_copy(d, src, en);
   return SHMD_OK;
 }
 
@@ -128,7 +130,7 @@ SHMD_API int32_t shmd_rename(int32_t h, const uint8_t *src, uint32_t slen, const
     if (rc || doff) return w_end(d, rc ? rc : 0);
   }
   uint32_t neu;
-  rc = clone_entry(d, (struct entry *)blk_data(d, off), dst, dlen, dh, &neu);
+  rc = clone_entry(d, (struct entry *)blk_data(d, off), dst, dlen, dh, &neu, 0);
   if (rc || (rc = install(d, dst, dlen, dh, neu, now))) return w_end(d, rc);
   /* The value now belongs to neu: drop the old entry without its value. */
   rc = ks_lookup(d, src, slen, sh, &link, &off);
@@ -156,7 +158,7 @@ SHMD_API int32_t shmd_copy(int32_t h, const uint8_t *src, uint32_t slen, const u
    * expiry only frees dst's own entry. Look src up again all the same. */
   if ((rc = ks_lookup(d, src, slen, sh, &link, &off))) return w_end(d, rc);
   uint32_t neu;
-  rc = clone_entry(d, (struct entry *)blk_data(d, off), dst, dlen, dh, &neu);
+  rc = clone_entry(d, (struct entry *)blk_data(d, off), dst, dlen, dh, &neu, 1);
   if (rc || (rc = install(d, dst, dlen, dh, neu, now))) return w_end(d, rc);
   return w_end(d, 1);
 }
@@ -274,10 +276,15 @@ SHMD_API int32_t shmd_scan(int32_t h, double cursor, const uint8_t *pattern, uin
     return rc;
   if (cur < 0) return shmd_err(SHMD_E_INVAL, "ERR invalid cursor");
   if (cnt < 1) return shmd_err(SHMD_E_INVAL, "ERR syntax error");
+  /* SHMD_SCAN_MATCH in type: a MATCH pattern is given (so that "" can be one) */
+  int match = (type & SHMD_SCAN_MATCH) || plen > 0;
+  type &= ~SHMD_SCAN_MATCH;
   if (type > SHMD_T_HASH) return shmd_err(SHMD_E_INVAL, "unknown type %u", type);
+  if (match && !pattern) pattern = (const uint8_t *)"";
   if ((rc = x_lock(d))) return rc;
   uint64_t next;
-  rc = ks_scan(d, (uint64_t)cur, pattern, plen, (uint64_t)cnt, type, os_now_ms(), out, cap, &next);
+  rc = ks_scan(d, (uint64_t)cur, match ? pattern : NULL, plen, (uint64_t)cnt, type, os_now_ms(),
+               out, cap, &next);
   x_unlock(d);
   return rc;
 }
@@ -288,7 +295,7 @@ SHMD_API int32_t shmd_keys(int32_t h, const uint8_t *pattern, uint32_t plen, uin
   int rc = chk_bytes(pattern, plen, SHMD_MAX_KEY, "pattern");
   if (rc || (rc = chk_out(out, cap))) return rc;
   if ((rc = x_lock(d))) return rc;
-  rc = ks_keys(d, pattern, plen, os_now_ms(), out, cap);
+  rc = ks_keys(d, pattern ? pattern : (const uint8_t *)"", plen, os_now_ms(), out, cap);
   x_unlock(d);
   return rc;
 }

@@ -426,7 +426,7 @@ SHMD_API int32_t shmd_append(int32_t h, const uint8_t *key, uint32_t klen, const
 
 /* Redis's strict integer syntax: optional '-', no leading zeros, no spaces,
  * no '+', within int64. */
-static int parse_i64(const uint8_t *s, uint32_t n, int64_t *out) {
+int str_parse_i64(const uint8_t *s, uint32_t n, int64_t *out) {
   if (n == 0 || n > 20) return 0;
   if (n == 1 && s[0] == '0') {
     *out = 0;
@@ -468,7 +468,7 @@ SHMD_API int32_t shmd_incrby(int32_t h, const uint8_t *key, uint32_t klen, doubl
   int64_t v = 0;
   if (e) {
     if (e->type != SHMD_T_STRING) return w_end(d, WRONGTYPE());
-    if (!parse_i64(val_of(e), e->vlen, &v))
+    if (!str_parse_i64(val_of(e), e->vlen, &v))
       return w_end(d, shmd_err(SHMD_E_NOTINT, "ERR value is not an integer or out of range"));
   }
   if ((inc < 0 && v < INT64_MIN - inc) || (inc > 0 && v > INT64_MAX - inc))
@@ -487,7 +487,7 @@ SHMD_API int32_t shmd_incrby(int32_t h, const uint8_t *key, uint32_t klen, doubl
 #define LD_CHARS 5120
 
 /* Redis's long-double syntax: the whole text, no leading space, not NaN. */
-static int parse_ld(const uint8_t *s, uint32_t n, long double *out) {
+int str_parse_ld(const uint8_t *s, uint32_t n, long double *out) {
   char buf[LD_CHARS];
   if (n == 0 || n >= sizeof buf || isspace(s[0])) return 0;
   memcpy(buf, s, n);
@@ -495,10 +495,26 @@ static int parse_ld(const uint8_t *s, uint32_t n, long double *out) {
   char *end;
   errno = 0;
   long double v = strtold(buf, &end);
-  if (*end != 0 || isnan(v) || (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || v == 0)))
+  if (end != buf + n || isnan(v) || (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || v == 0)))
     return 0;
   *out = v;
   return 1;
+}
+
+/* Redis's human formatting of a long double: %.17Lf without trailing zeros.
+ * Returns the length, or 0 if it does not fit. */
+int str_fmt_ld(long double v, char *buf, uint32_t cap) {
+  int n = snprintf(buf, cap, "%.17Lf", v);
+  if (n <= 0 || (uint32_t)n >= cap) return 0;
+  if (memchr(buf, '.', (size_t)n)) {
+    while (buf[n - 1] == '0') n--;
+    if (buf[n - 1] == '.') n--;
+  }
+  if (n == 2 && buf[0] == '-' && buf[1] == '0') {
+    buf[0] = '0';
+    n = 1;
+  }
+  return n;
 }
 
 SHMD_API int32_t shmd_incrbyfloat(int32_t h, const uint8_t *key, uint32_t klen,
@@ -509,7 +525,7 @@ SHMD_API int32_t shmd_incrbyfloat(int32_t h, const uint8_t *key, uint32_t klen,
   int rc = chk_bytes(key, klen, SHMD_MAX_KEY, "key");
   if (rc || (rc = chk_out(out, cap)) || (rc = chk_bytes(by, bylen, LD_CHARS, "increment")))
     return rc;
-  if (!parse_ld(by, bylen, &inc)) return shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float");
+  if (!str_parse_ld(by, bylen, &inc)) return shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float");
   uint64_t hh = ks_hash(d, key, klen);
   if ((rc = w_begin(d))) return rc;
   uint32_t *link, off;
@@ -518,24 +534,15 @@ SHMD_API int32_t shmd_incrbyfloat(int32_t h, const uint8_t *key, uint32_t klen,
   struct entry *e = off ? (struct entry *)blk_data(d, off) : NULL;
   if (e) {
     if (e->type != SHMD_T_STRING) return w_end(d, WRONGTYPE());
-    if (!parse_ld(val_of(e), e->vlen, &v))
+    if (!str_parse_ld(val_of(e), e->vlen, &v))
       return w_end(d, shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float"));
   }
   v += inc;
   if (isnan(v) || isinf(v))
     return w_end(d, shmd_err(SHMD_E_NOTFLOAT, "ERR increment would produce NaN or Infinity"));
   char buf[LD_CHARS];
-  int n = snprintf(buf, sizeof buf, "%.17Lf", v);
-  if (n <= 0 || n >= (int)sizeof buf)
-    return w_end(d, shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float"));
-  if (memchr(buf, '.', (size_t)n)) {
-    while (buf[n - 1] == '0') n--;
-    if (buf[n - 1] == '.') n--;
-  }
-  if (n == 2 && buf[0] == '-' && buf[1] == '0') {
-    buf[0] = '0';
-    n = 1;
-  }
+  int n = str_fmt_ld(v, buf, sizeof buf);
+  if (n <= 0) return w_end(d, shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float"));
   if ((uint32_t)n > cap) return w_end(d, n);
   rc = str_put(d, key, klen, hh, link, off, (const uint8_t *)buf, (uint32_t)n,
                e ? e->expire : 0);

@@ -121,7 +121,7 @@ static void c_expire(void) { shmd_expire(H, (const uint8_t *)"s1", 2, 50, 0); }
 static void c_expire_past(void) { shmd_expire(H, (const uint8_t *)"s1", 2, -1, 0); }
 static void c_persist(void) { shmd_persist(H, (const uint8_t *)"ttl1", 4); }
 static void c_rename(void) { shmd_rename(H, (const uint8_t *)"s1", 2, (const uint8_t *)"a1", 2, 0); }
-static void c_copy(void) { shmd_copy(H, (const uint8_t *)"s1", 2, (const uint8_t *)"cp", 2, 1); }
+static void c_copy_cmd(void) { shmd_copy(H, (const uint8_t *)"s1", 2, (const uint8_t *)"cp", 2, 1); }
 static void c_flushall(void) { shmd_flushall(H); }
 
 struct cmd {
@@ -140,7 +140,7 @@ static const struct cmd cmds[] = {
     {"getdel", c_getdel},               {"getex", c_getex},
     {"expire", c_expire},               {"expire in the past", c_expire_past},
     {"persist", c_persist},             {"rename", c_rename},
-    {"copy", c_copy},                   {"flushall", c_flushall},
+    {"copy", c_copy_cmd},                   {"flushall", c_flushall},
 };
 
 /* Base state: a few strings, counters, keys with deadlines, fragmented heap. */

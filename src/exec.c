@@ -1,0 +1,333 @@
+/*
+ * exec.c — shmd_exec, the one entry point of the container commands: argument
+ * parsing, the op table, the reply writer, and the helpers every container
+ * type shares (finding or creating a key's container, deleting it when it
+ * empties, copying and freeing it, checking it).
+ *
+ * A container key is an ordinary entry of the index whose type is not
+ * SHMD_T_STRING and whose 8-byte value holds two tree roots (tree.c): the
+ * elements (hash fields, set members, list elements, sorted-set members in
+ * score order) and, for sorted sets, the member index.
+ *
+ * Read-only ops run lock-free through read_op (api.c), writing their reply
+ * into the caller's buffer on every try; write ops run in a w_begin/w_end
+ * frame. A write whose reply does not fit the caller's buffer is undone and
+ * reports the length needed, so "nothing was done" holds for every op.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+/* ---- the reply writer ---- */
+
+static void rw_put(struct rw *w, const void *p, uint32_t n) {
+  if (w->len + n <= w->cap) memcpy(w->out + w->len, p, n);
+  w->len += n;
+}
+void rw_tag(struct rw *w, uint8_t tag) { rw_put(w, &tag, 1); }
+void rw_int(struct rw *w, double v) {
+  rw_tag(w, 'i');
+  rw_put(w, &v, 8);
+}
+void rw_dbl(struct rw *w, double v) {
+  rw_tag(w, 'd');
+  rw_put(w, &v, 8);
+}
+void rw_str(struct rw *w, const uint8_t *p, uint32_t n) {
+  rw_tag(w, 's');
+  rw_put(w, &n, 4);
+  rw_put(w, p, n);
+}
+uint64_t rw_arr(struct rw *w, uint32_t count) {
+  uint64_t at = w->len;
+  rw_tag(w, 'a');
+  rw_put(w, &count, 4);
+  return at;
+}
+void rw_arr_fix(struct rw *w, uint64_t at, uint32_t count) {
+  if (at + 5 <= w->cap) memcpy(w->out + at + 1, &count, 4);
+}
+
+/* ---- containers ---- */
+
+#define LD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+/* Find key's container of `type` for a write (making its stripe odd); with
+ * `create`, make an empty one when the key is absent. c->e is NULL when the
+ * key is absent and not created. */
+int c_open(struct xctx *x, const uint8_t *key, uint32_t klen, uint8_t type, int create,
+           struct cref *c) {
+  struct dict *d = x->d;
+  c->key = key;
+  c->klen = klen;
+  c->h = ks_hash(d, key, klen);
+  c->e = NULL;
+  memset(c->roots, 0, sizeof c->roots);
+  memset(c->saved, 0, sizeof c->saved);
+  uint32_t *link, off;
+  int rc = ks_find_live(d, key, klen, c->h, &link, &off, x->now);
+  if (rc) return rc;
+  if (off) {
+    struct entry *e = (struct entry *)blk_data(d, off);
+    if (e->type != type) return WRONGTYPE();
+    if (e->vlen != 8) return ks_corrupt_entry(d);
+    w_stripe(d, e->hash);
+    c->e = e;
+    memcpy(c->roots, entry_val(e), 8);
+    memcpy(c->saved, c->roots, 8);
+    return SHMD_OK;
+  }
+  if (!create) return SHMD_OK;
+  rc = ks_new_entry(d, key, klen, c->h, type, 8, &off);
+  if (rc) return rc;
+  struct entry *e = (struct entry *)blk_data(d, off);
+  e->vlen = 8;
+  memset(entry_val(e), 0, 8);
+  rc = ks_link(d, off, c->h);
+  if (rc) return rc;
+  c->e = e;
+  return SHMD_OK;
+}
+
+/* After a write: store changed roots in the entry, and delete the key if its
+ * container emptied (as Redis does). Every write op ends with it. */
+int c_done(struct xctx *x, struct cref *c) {
+  if (!c->e) return SHMD_OK;
+  if (memcmp(c->roots, c->saved, 8) != 0) {
+    j_save(x->d, entry_val(c->e), 8);
+    memcpy(entry_val(c->e), c->roots, 8);
+    memcpy(c->saved, c->roots, 8);
+  }
+  if (c->roots[0]) return SHMD_OK;
+  uint32_t *link, off;
+  int rc = ks_lookup(x->d, c->key, c->klen, c->h, &link, &off);
+  if (rc) return rc;
+  if (off) ks_delete(x->d, link, off);
+  c->e = NULL;
+  return SHMD_OK;
+}
+
+/* Find key's container for a read, lock-free safe: *roots_out NULL when the
+ * key is absent (or expired); WRONGTYPE; R_RETRY. */
+int c_read(struct xctx *x, const uint8_t *key, uint32_t klen, uint8_t type, uint32_t roots[2]) {
+  struct entry *e;
+  uint32_t vlen;
+  uint64_t h = klen == x->klen && key == x->key ? x->h : ks_hash(x->d, key, klen);
+  int rc = ks_read_find(x->d, key, klen, h, &e, &vlen);
+  if (rc) return rc;
+  if (!e) return 1; /* absent */
+  if (LD(e->type) != type) return WRONGTYPE();
+  if (vlen != 8) return R_RETRY;
+  memcpy(roots, (uint8_t *)(e + 1) + klen, 8);
+  return 0;
+}
+
+/* Elements in a container's main tree. */
+uint64_t c_count(const struct dict *d, uint32_t root) {
+  if (!root) return 0;
+  const struct tnode *n = tn_get(d, root);
+  return n ? LD(n->cnt) : 0;
+}
+
+/* Free what a container value owns: its trees go to the garbage list. */
+void c_free(struct dict *d, struct entry *e) {
+  if (e->type == SHMD_T_STRING || e->vlen != 8) return;
+  uint32_t roots[2];
+  memcpy(roots, entry_val(e), 8);
+  tr_free_all(d, roots[0]);
+  tr_free_all(d, roots[1]);
+}
+
+/* Deep-copy the trees of src's container into the (fresh) entry dst. */
+int c_copy(struct dict *d, struct entry *src, struct entry *dst) {
+  uint32_t roots[2], out[2] = {0, 0};
+  memcpy(roots, entry_val(src), 8);
+  for (int t = 0; t < 2; t++) {
+    struct titer it;
+    uint32_t off;
+    if (!roots[t]) continue;
+    if (it_seek(&it, d, roots[t], 0)) return ks_corrupt_entry(d);
+    uint64_t i = 0;
+    while (1) {
+      if (it_next(&it, &off)) return ks_corrupt_entry(d);
+      if (!off) break;
+      if (!j_room(d, 4096))
+        return shmd_err(SHMD_E_TOOBIG, "COPY of this container is too large for one command");
+      struct tnode *n = (struct tnode *)blk_data(d, off);
+      uint32_t neu;
+      int rc = tn_new(d, n->ord, tn_key(n), n->klen, tn_val(n), n->vlen, &neu);
+      if (rc) return rc;
+      /* appending in order: position i keeps the order of keyed trees too */
+      rc = tr_insert_at(d, &out[t], i++, neu);
+      if (rc) return rc;
+    }
+  }
+  memcpy(entry_val(dst), out, 8);
+  return SHMD_OK;
+}
+
+/* ---- the op table ---- */
+
+struct op {
+  uint32_t op;
+  uint8_t type;    /* SHMD_T_* of the first key */
+  uint8_t write;   /* 0: lock-free read; 1: write; 2: read of several keys, under the lock */
+  xop_fn fn;
+};
+
+static const struct op g_ops[] = {
+    {SHMD_OP_HSET, SHMD_T_HASH, 1, x_hset},
+    {SHMD_OP_HSETNX, SHMD_T_HASH, 1, x_hset},
+    {SHMD_OP_HGET, SHMD_T_HASH, 0, x_hget},
+    {SHMD_OP_HMGET, SHMD_T_HASH, 0, x_hget},
+    {SHMD_OP_HGETALL, SHMD_T_HASH, 0, x_hall},
+    {SHMD_OP_HKEYS, SHMD_T_HASH, 0, x_hall},
+    {SHMD_OP_HVALS, SHMD_T_HASH, 0, x_hall},
+    {SHMD_OP_HDEL, SHMD_T_HASH, 1, x_hdel},
+    {SHMD_OP_HEXISTS, SHMD_T_HASH, 0, x_hget},
+    {SHMD_OP_HLEN, SHMD_T_HASH, 0, x_hlen},
+    {SHMD_OP_HSTRLEN, SHMD_T_HASH, 0, x_hget},
+    {SHMD_OP_HINCRBY, SHMD_T_HASH, 1, x_hincr},
+    {SHMD_OP_HINCRBYFLOAT, SHMD_T_HASH, 1, x_hincr},
+    {SHMD_OP_HRANDFIELD, SHMD_T_HASH, 0, x_hrand},
+    {SHMD_OP_HSCAN, SHMD_T_HASH, 0, x_scan},
+    {SHMD_OP_SADD, SHMD_T_SET, 1, x_sadd},
+    {SHMD_OP_SREM, SHMD_T_SET, 1, x_srem},
+    {SHMD_OP_SMEMBERS, SHMD_T_SET, 0, x_hall},
+    {SHMD_OP_SISMEMBER, SHMD_T_SET, 0, x_sismember},
+    {SHMD_OP_SMISMEMBER, SHMD_T_SET, 0, x_sismember},
+    {SHMD_OP_SCARD, SHMD_T_SET, 0, x_hlen},
+    {SHMD_OP_SPOP, SHMD_T_SET, 1, x_spop},
+    {SHMD_OP_SRANDMEMBER, SHMD_T_SET, 0, x_hrand},
+    {SHMD_OP_SMOVE, SHMD_T_SET, 1, x_smove},
+    {SHMD_OP_SINTER, SHMD_T_SET, 2, x_salgebra},
+    {SHMD_OP_SUNION, SHMD_T_SET, 2, x_salgebra},
+    {SHMD_OP_SDIFF, SHMD_T_SET, 2, x_salgebra},
+    {SHMD_OP_SINTERCARD, SHMD_T_SET, 2, x_salgebra},
+    {SHMD_OP_SINTERSTORE, SHMD_T_SET, 1, x_sstore},
+    {SHMD_OP_SUNIONSTORE, SHMD_T_SET, 1, x_sstore},
+    {SHMD_OP_SDIFFSTORE, SHMD_T_SET, 1, x_sstore},
+    {SHMD_OP_SSCAN, SHMD_T_SET, 0, x_scan},
+    {SHMD_OP_ZADD, SHMD_T_ZSET, 1, x_zadd},
+    {SHMD_OP_ZINCRBY, SHMD_T_ZSET, 1, x_zadd},
+    {SHMD_OP_ZSCORE, SHMD_T_ZSET, 0, x_zscore},
+    {SHMD_OP_ZMSCORE, SHMD_T_ZSET, 0, x_zscore},
+    {SHMD_OP_ZREM, SHMD_T_ZSET, 1, x_zrem},
+    {SHMD_OP_ZCARD, SHMD_T_ZSET, 0, x_hlen},
+    {SHMD_OP_ZCOUNT, SHMD_T_ZSET, 0, x_zrange},
+    {SHMD_OP_ZLEXCOUNT, SHMD_T_ZSET, 0, x_zrange},
+    {SHMD_OP_ZRANK, SHMD_T_ZSET, 0, x_zrank},
+    {SHMD_OP_ZRANGE, SHMD_T_ZSET, 0, x_zrange},
+    {SHMD_OP_ZREMRANGEBYRANK, SHMD_T_ZSET, 1, x_zremrange},
+    {SHMD_OP_ZREMRANGEBYSCORE, SHMD_T_ZSET, 1, x_zremrange},
+    {SHMD_OP_ZPOPMIN, SHMD_T_ZSET, 1, x_zpop},
+    {SHMD_OP_ZPOPMAX, SHMD_T_ZSET, 1, x_zpop},
+    {SHMD_OP_ZRANDMEMBER, SHMD_T_ZSET, 0, x_hrand},
+    {SHMD_OP_ZSCAN, SHMD_T_ZSET, 0, x_scan},
+    {SHMD_OP_LPUSH, SHMD_T_LIST, 1, x_push},
+    {SHMD_OP_RPUSH, SHMD_T_LIST, 1, x_push},
+    {SHMD_OP_LPOP, SHMD_T_LIST, 1, x_pop},
+    {SHMD_OP_RPOP, SHMD_T_LIST, 1, x_pop},
+    {SHMD_OP_LLEN, SHMD_T_LIST, 0, x_hlen},
+    {SHMD_OP_LRANGE, SHMD_T_LIST, 0, x_lrange},
+    {SHMD_OP_LINDEX, SHMD_T_LIST, 0, x_lrange},
+    {SHMD_OP_LSET, SHMD_T_LIST, 1, x_lset},
+    {SHMD_OP_LINSERT, SHMD_T_LIST, 1, x_linsert},
+    {SHMD_OP_LREM, SHMD_T_LIST, 1, x_lrem},
+    {SHMD_OP_LTRIM, SHMD_T_LIST, 1, x_ltrim},
+    {SHMD_OP_LPOS, SHMD_T_LIST, 0, x_lpos},
+    {SHMD_OP_LMOVE, SHMD_T_LIST, 1, x_lmove},
+};
+
+static const struct op *find_op(uint32_t op) {
+  for (size_t i = 0; i < sizeof g_ops / sizeof g_ops[0]; i++)
+    if (g_ops[i].op == op) return &g_ops[i];
+  return NULL;
+}
+
+static int read_fn_adapter(const struct dict *d, void *ctx) {
+  struct xctx *x = ctx;
+  (void)d;
+  x->w.len = 0;
+  return x->fn(x);
+}
+
+#define ARGS_STACK 32
+
+SHMD_API int32_t shmd_exec(int32_t h, uint32_t op, const uint8_t *argv, uint32_t argv_len,
+                           const double *nums, uint32_t nnums, uint32_t flags, uint8_t *out,
+                           uint32_t cap) {
+  D_OR_RETURN(h);
+  const struct op *o = find_op(op);
+  if (!o) return shmd_err(SHMD_E_INVAL, "unknown op %u", op);
+  uint32_t n;
+  int rc = argv_check(argv, argv_len, &n, 0);
+  if (rc || (rc = chk_out(out, cap))) return rc;
+  if (!nums && nnums) return shmd_err(SHMD_E_INVAL, "nums: NULL pointer with a count");
+  for (uint32_t i = 0; i < nnums; i++)
+    if (isnan(nums[i])) return shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float");
+  struct arg stack_args[ARGS_STACK];
+  struct arg *args = n <= ARGS_STACK ? stack_args : malloc(n * sizeof *args);
+  if (!args) return shmd_err(SHMD_E_SYS, "out of process memory");
+  uint64_t at = 4;
+  for (uint32_t i = 0; i < n; i++) args[i].p = argv_item(argv, &at, &args[i].n);
+  struct xctx x;
+  memset(&x, 0, sizeof x);
+  x.d = d;
+  x.op = op;
+  x.type = o->type;
+  x.args = args;
+  x.nargs = n;
+  x.nums = nums;
+  x.nnums = nnums;
+  x.flags = flags;
+  x.key = args[0].p;
+  x.klen = args[0].n;
+  x.h = ks_hash(d, x.key, x.klen);
+  x.fn = o->fn;
+  x.w.out = out;
+  x.w.cap = cap;
+  if (o->write == 0) {
+    x.now = os_now_ms();
+    rc = read_op(d, x.h, read_fn_adapter, &x);
+  } else if (o->write == 2) {
+    x.now = os_now_ms();
+    if ((rc = x_lock(d)) == SHMD_OK) {
+      rc = o->fn(&x);
+      x_unlock(d);
+    }
+  } else if ((rc = w_begin(d)) == SHMD_OK) {
+    x.now = os_now_ms();
+    rc = o->fn(&x);
+    if (rc >= 0 && x.w.len > cap) {
+      d->undo = 1; /* the reply does not fit: undo, report the size */
+      rc = SHMD_OK;
+    }
+    rc = w_end(d, rc);
+  }
+  if (args != stack_args) free(args);
+  if (rc < 0) return rc;
+  if (x.w.len > INT32_MAX) return shmd_err(SHMD_E_TOOBIG, "reply too large");
+  return (int32_t)x.w.len;
+}
+
+/* ---- helpers for the ops ---- */
+
+/* A 52-bit order hash of a field or member (never 0, so that 0 can mean
+ * "start" in SCAN cursors). */
+uint64_t c_ord(const struct dict *d, const uint8_t *p, uint32_t n) {
+  uint64_t h = ks_hash(d, p, n) >> 12;
+  return h ? h : 1;
+}
+
+int num_int(const struct xctx *x, uint32_t i, int64_t *v) {
+  if (i >= x->nnums) return shmd_err(SHMD_E_INVAL, "ERR wrong number of arguments");
+  return chk_i64(x->nums[i], v);
+}
+
+/* The checks shared by every container: a tree node's value as an integer. */
+int ks_corrupt_entry(struct dict *d) {
+  atomic_store(&d->hdr->corrupt, 1);
+  return shmd_err(SHMD_E_CORRUPT, "container entry corrupt in dictionary %s", d->name);
+}
