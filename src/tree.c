@@ -199,7 +199,7 @@ int tr_insert(struct dict *d, uint32_t *root, uint32_t off, int score_order) {
   if (s.err) return s.err;
   uint32_t t = merge(&s, merge(&s, l, off, 0), r, 0);
   if (s.err) return s.err;
-  tset32(d, root, t);
+  *root = t; /* roots live in the caller's memory; c_done stores them */
   return SHMD_OK;
 }
 
@@ -215,7 +215,7 @@ int tr_erase(struct dict *d, uint32_t *root, const struct tkey *k, uint32_t *off
   if (m && cnt_of(d, m) != 1) return t_bad(d);
   uint32_t t = merge(&s, l, r, 0);
   if (s.err) return s.err;
-  tset32(d, root, t);
+  *root = t; /* roots live in the caller's memory; c_done stores them */
   *off_out = m;
   return SHMD_OK;
 }
@@ -276,7 +276,7 @@ int tr_insert_at(struct dict *d, uint32_t *root, uint64_t i, uint32_t off) {
   if (s.err) return s.err;
   uint32_t t = merge(&s, merge(&s, l, off, 0), r, 0);
   if (s.err) return s.err;
-  tset32(d, root, t);
+  *root = t; /* roots live in the caller's memory; c_done stores them */
   return SHMD_OK;
 }
 
@@ -291,7 +291,7 @@ int tr_cut(struct dict *d, uint32_t *root, uint64_t from, uint64_t n, uint32_t *
   if (s.err) return s.err;
   uint32_t t = merge(&s, l, r, 0);
   if (s.err) return s.err;
-  tset32(d, root, t);
+  *root = t; /* roots live in the caller's memory; c_done stores them */
   *cut = m;
   return SHMD_OK;
 }
@@ -316,7 +316,7 @@ int tr_cut_range(struct dict *d, uint32_t *root, const struct tkey *lo, int lo_i
   if (s.err) return s.err;
   uint32_t t = merge(&s, l, r, 0);
   if (s.err) return s.err;
-  tset32(d, root, t);
+  *root = t; /* roots live in the caller's memory; c_done stores them */
   *cut = m;
   return SHMD_OK;
 }

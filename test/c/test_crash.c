@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "tcheck.h"
+#include "texec.h"
 #include "tutil.h"
 
 extern long shmd_crash_countdown;
@@ -38,8 +39,18 @@ static char *snapshot(void) {
     memcpy(&l, kb + at, 4);
     const uint8_t *k = kb + at + 4;
     at += 4 + (uint32_t)l;
-    static uint8_t v[8192];
+    static uint8_t v[1 << 16];
     int vl = shmd_get(H, k, (uint32_t)l, v, sizeof v);
+    if (vl == SHMD_E_WRONGTYPE) { /* a container: its whole content, in tree order */
+      char kz[256];
+      snprintf(kz, sizeof kz, "%.*s", l, (const char *)k);
+      int t = shmd_type(H, k, (uint32_t)l);
+      const char *r = t == SHMD_T_HASH   ? X(H, SHMD_OP_HGETALL, 0, 0, kz, NULL)
+                      : t == SHMD_T_SET  ? X(H, SHMD_OP_SMEMBERS, 0, 0, kz, NULL)
+                      : t == SHMD_T_ZSET ? X(H, SHMD_OP_ZRANGE, SHMD_F_WITHSCORES, 2, 0.0, -1.0, kz, NULL)
+                                         : X(H, SHMD_OP_LRANGE, 0, 2, 0.0, -1.0, kz, NULL);
+      vl = snprintf((char *)v, sizeof v, "%d%s", t, r);
+    }
     double dl = 0;
     shmd_ttl(H, k, (uint32_t)l, SHMD_TTLQ_MS | SHMD_TTLQ_AT, (uint8_t *)&dl, 8);
     size_t sz = (size_t)l + (vl > 0 ? (size_t)vl : 0) + 64;
@@ -124,6 +135,44 @@ static void c_rename(void) { shmd_rename(H, (const uint8_t *)"s1", 2, (const uin
 static void c_copy_cmd(void) { shmd_copy(H, (const uint8_t *)"s1", 2, (const uint8_t *)"cp", 2, 1); }
 static void c_flushall(void) { shmd_flushall(H); }
 
+/* containers */
+static void c_hset(void) { X(H, SHMD_OP_HSET, 0, 0, "h", "f1", "new", "fx", "added", NULL); }
+static void c_hdel(void) { X(H, SHMD_OP_HDEL, 0, 0, "h", "f2", "f3", NULL); }
+static void c_hincr(void) { X(H, SHMD_OP_HINCRBY, 0, 1, 3.0, "h", "n", NULL); }
+static void c_hdel_all(void) { X(H, SHMD_OP_HDEL, 0, 0, "h", "f1", "f2", "f3", "f4", "n", NULL); }
+static void c_sadd(void) { X(H, SHMD_OP_SADD, 0, 0, "s", "x", "y", "m1", NULL); }
+static void c_srem(void) { X(H, SHMD_OP_SREM, 0, 0, "s", "m1", "m4", NULL); }
+static void c_spop(void) { X(H, SHMD_OP_SPOP, 0, 1, 2.0, "s", NULL); }
+static void c_smove(void) { X(H, SHMD_OP_SMOVE, 0, 0, "s", "s2", "m2", NULL); }
+static void c_sstore(void) { X(H, SHMD_OP_SUNIONSTORE, 0, 0, "s", "s", "s2", NULL); }
+static void c_zadd(void) { X(H, SHMD_OP_ZADD, 0, 2, 9.0, 0.5, "z", "a", "new", NULL); }
+static void c_zincr(void) { X(H, SHMD_OP_ZINCRBY, 0, 1, 10.0, "z", "b", NULL); }
+static void c_zrem(void) { X(H, SHMD_OP_ZREM, 0, 0, "z", "c", NULL); }
+static void c_zpop(void) { X(H, SHMD_OP_ZPOPMIN, 0, 1, 2.0, "z", NULL); }
+static void c_zremrange(void) { X(H, SHMD_OP_ZREMRANGEBYSCORE, 0, 2, 2.0, 4.0, "z", NULL); }
+static void c_lpush(void) { X(H, SHMD_OP_LPUSH, 0, 0, "l", "p1", "p2", NULL); }
+static void c_rpop(void) { X(H, SHMD_OP_RPOP, 0, 1, 2.0, "l", NULL); }
+static void c_lrem(void) { X(H, SHMD_OP_LREM, 0, 1, 0.0, "l", "e2", NULL); }
+static void c_ltrim(void) { X(H, SHMD_OP_LTRIM, 0, 2, 1.0, 2.0, "l", NULL); }
+static void c_lmove(void) { X(H, SHMD_OP_LMOVE, SHMD_F_FROM_RIGHT, 0, "l", "l2", NULL); }
+static void c_linsert(void) { X(H, SHMD_OP_LINSERT, SHMD_F_BEFORE, 0, "l", "e3", "ins", NULL); }
+static void c_lset(void) { X(H, SHMD_OP_LSET, 0, 1, 1.0, "l", "set", NULL); }
+static void c_del_cont(void) {
+  const char *k[] = {"h", "z", "l"};
+  uint8_t b[256];
+  shmd_del(H, b, argv_of(b, k, 3));
+}
+static void c_copy_cont(void) { shmd_copy(H, (const uint8_t *)"z", 1, (const uint8_t *)"z2", 2, 0); }
+static void c_rename_cont(void) { shmd_rename(H, (const uint8_t *)"h", 1, (const uint8_t *)"s1", 2, 0); }
+static void c_txn(void) {
+  shmd_txn_begin(H);
+  X(H, SHMD_OP_HSET, 0, 0, "h", "t", "x", NULL);
+  X(H, SHMD_OP_LPUSH, 0, 0, "s", "wrongtype", NULL); /* fails alone */
+  X(H, SHMD_OP_ZADD, 0, 1, 7.0, "z", "t", NULL);
+  tdel(H, "s1");
+  shmd_txn_end(H, 1);
+}
+
 struct cmd {
   const char *name;
   void (*fn)(void);
@@ -141,6 +190,19 @@ static const struct cmd cmds[] = {
     {"expire", c_expire},               {"expire in the past", c_expire_past},
     {"persist", c_persist},             {"rename", c_rename},
     {"copy", c_copy_cmd},                   {"flushall", c_flushall},
+    {"hset", c_hset},                   {"hdel", c_hdel},
+    {"hincrby", c_hincr},               {"hdel emptying the hash", c_hdel_all},
+    {"sadd", c_sadd},                   {"srem", c_srem},
+    {"spop", c_spop},                   {"smove", c_smove},
+    {"sunionstore", c_sstore},          {"zadd", c_zadd},
+    {"zincrby", c_zincr},               {"zrem", c_zrem},
+    {"zpopmin", c_zpop},                {"zremrangebyscore", c_zremrange},
+    {"lpush", c_lpush},                 {"rpop", c_rpop},
+    {"lrem", c_lrem},                   {"ltrim", c_ltrim},
+    {"lmove", c_lmove},                 {"linsert", c_linsert},
+    {"lset", c_lset},                   {"del of containers", c_del_cont},
+    {"copy of a sorted set", c_copy_cont}, {"rename of a hash", c_rename_cont},
+    {"a transaction (exec)", c_txn},
 };
 
 /* Base state: a few strings, counters, keys with deadlines, fragmented heap. */
@@ -157,6 +219,11 @@ static void base(int extra) {
   sets("cnt", "41");
   sets("flt", "1.25");
   set("ttl1", "t", 1, SHMD_TTL_EX, 1000);
+  X(H, SHMD_OP_HSET, 0, 0, "h", "f1", "v1", "f2", "v2", "f3", "v3", "f4", "v4", "n", "5", NULL);
+  X(H, SHMD_OP_SADD, 0, 0, "s", "m1", "m2", "m3", "m4", "m5", NULL);
+  X(H, SHMD_OP_SADD, 0, 0, "s2", "m9", NULL);
+  X(H, SHMD_OP_ZADD, 0, 5, 1.0, 2.0, 3.0, 4.0, 5.0, "z", "a", "b", "c", "d", "e", NULL);
+  X(H, SHMD_OP_RPUSH, 0, 0, "l", "e1", "e2", "e3", "e2", "e5", NULL);
   for (int i = 0; i < extra; i++) {
     char k[24];
     snprintf(k, sizeof k, "fill:%d", i);
