@@ -170,7 +170,7 @@ SHMD_API int32_t shmd_expire(int32_t h, const uint8_t *key, uint32_t klen, doubl
   D_OR_RETURN(h);
   int64_t v;
   int rc = chk_bytes(key, klen, SHMD_MAX_KEY, "key");
-  if (rc || (rc = chk_i64(when, &v))) return rc;
+  if (rc) return rc;
   uint32_t known = SHMD_EXP_MS | SHMD_EXP_AT | SHMD_EXP_NX | SHMD_EXP_XX | SHMD_EXP_GT |
                    SHMD_EXP_LT;
   if (flags & ~known) return shmd_err(SHMD_E_INVAL, "unknown EXPIRE flags 0x%x", flags);
@@ -179,6 +179,7 @@ SHMD_API int32_t shmd_expire(int32_t h, const uint8_t *key, uint32_t klen, doubl
                     "ERR NX and XX, GT or LT options at the same time are not compatible");
   if ((flags & SHMD_EXP_GT) && (flags & SHMD_EXP_LT))
     return shmd_err(SHMD_E_INVAL, "ERR GT and LT options at the same time are not compatible");
+  if ((rc = chk_i64(when, &v))) return rc; /* as Redis: options first, then the number */
   const char *cmd = (flags & SHMD_EXP_AT) ? ((flags & SHMD_EXP_MS) ? "pexpireat" : "expireat")
                                           : ((flags & SHMD_EXP_MS) ? "pexpire" : "expire");
   int64_t now = os_now_ms();

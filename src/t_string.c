@@ -273,8 +273,6 @@ SHMD_API int32_t shmd_getex(int32_t h, const uint8_t *key, uint32_t klen, uint32
     return shmd_err(SHMD_E_INVAL, "unknown GETEX flags 0x%x", flags);
   if ((rc = ttl_flags(flags, &tf))) return rc;
   if (tf && (flags & SHMD_TTL_PERSIST)) return shmd_err(SHMD_E_INVAL, "ERR syntax error");
-  int64_t when = 0;
-  if (tf && (rc = deadline(tf, ttl, "getex", &when))) return rc;
   uint64_t hh = ks_hash(d, key, klen);
   if ((rc = w_begin(d))) return rc;
   uint32_t *link, off;
@@ -284,6 +282,9 @@ SHMD_API int32_t shmd_getex(int32_t h, const uint8_t *key, uint32_t klen, uint32
   if (rc || !off) return w_end(d, rc ? rc : SHMD_NIL);
   struct entry *e = (struct entry *)blk_data(d, off);
   if (e->type != SHMD_T_STRING) return w_end(d, WRONGTYPE());
+  /* as Redis: syntax, then the key, then its type, then the expiry's value */
+  int64_t when = 0;
+  if (tf && (rc = deadline(tf, ttl, "getex", &when))) return w_end(d, rc);
   int32_t len = (int32_t)e->vlen;
   if ((uint32_t)len > cap) return w_end(d, len);
   memcpy(out, val_of(e), (size_t)len);
