@@ -87,8 +87,9 @@ int chk_i64(double v, int64_t *out) {
   return SHMD_OK;
 }
 
-/* Validate an argv buffer: n items, each at most max_item bytes (max_key for
- * the items at even positions when pairs is set). */
+/* Validate an argv buffer of n items. pairs 0: every item is a key (at most
+ * SHMD_MAX_KEY bytes); 1: key, value, key, value...; 2: the first item is a
+ * key and the rest are values (at most SHMD_MAX_VALUE bytes). */
 int argv_check(const uint8_t *buf, uint32_t len, uint32_t *n_out, int pairs) {
   if (!buf || len < 4) return shmd_err(SHMD_E_INVAL, "argv buffer too short");
   uint32_t n;
@@ -98,14 +99,16 @@ int argv_check(const uint8_t *buf, uint32_t len, uint32_t *n_out, int pairs) {
     uint32_t l;
     if (at + 4 > len) return shmd_err(SHMD_E_INVAL, "argv buffer truncated at item %u", i);
     memcpy(&l, buf + at, 4);
-    uint32_t max = (!pairs || (i & 1) == 0) ? SHMD_MAX_KEY : SHMD_MAX_VALUE;
+    uint32_t max = pairs == 0 || (pairs == 1 && (i & 1) == 0) || (pairs == 2 && i == 0)
+                       ? SHMD_MAX_KEY
+                       : SHMD_MAX_VALUE;
     if (l > max)
       return shmd_err(SHMD_E_TOOBIG, "argument %u of %u bytes is larger than the limit of %u", i,
                       l, max);
     at += 4 + (uint64_t)l;
     if (at > len) return shmd_err(SHMD_E_INVAL, "argv buffer truncated at item %u", i);
   }
-  if (n == 0 || (pairs && (n & 1)))
+  if (n == 0 || (pairs == 1 && (n & 1)))
     return shmd_err(SHMD_E_INVAL, "ERR wrong number of arguments");
   *n_out = n;
   return SHMD_OK;

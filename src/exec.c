@@ -246,6 +246,17 @@ static const struct op *find_op(uint32_t op) {
   return NULL;
 }
 
+/* How many leading arguments of op are keys (the rest are values). */
+static uint32_t keys_of(uint32_t op, uint32_t n) {
+  switch (op) {
+    case SHMD_OP_SMOVE:
+    case SHMD_OP_LMOVE: return 2;
+    case SHMD_OP_SINTER: case SHMD_OP_SUNION: case SHMD_OP_SDIFF: case SHMD_OP_SINTERCARD:
+    case SHMD_OP_SINTERSTORE: case SHMD_OP_SUNIONSTORE: case SHMD_OP_SDIFFSTORE: return n;
+    default: return 1;
+  }
+}
+
 static int read_fn_adapter(const struct dict *d, void *ctx) {
   struct xctx *x = ctx;
   (void)d;
@@ -262,7 +273,7 @@ SHMD_API int32_t shmd_exec(int32_t h, uint32_t op, const uint8_t *argv, uint32_t
   const struct op *o = find_op(op);
   if (!o) return shmd_err(SHMD_E_INVAL, "unknown op %u", op);
   uint32_t n;
-  int rc = argv_check(argv, argv_len, &n, 0);
+  int rc = argv_check(argv, argv_len, &n, 2);
   if (rc || (rc = chk_out(out, cap))) return rc;
   if (!nums && nnums) return shmd_err(SHMD_E_INVAL, "nums: NULL pointer with a count");
   for (uint32_t i = 0; i < nnums; i++)
@@ -272,6 +283,12 @@ SHMD_API int32_t shmd_exec(int32_t h, uint32_t op, const uint8_t *argv, uint32_t
   if (!args) return shmd_err(SHMD_E_SYS, "out of process memory");
   uint64_t at = 4;
   for (uint32_t i = 0; i < n; i++) args[i].p = argv_item(argv, &at, &args[i].n);
+  for (uint32_t i = 1; i < keys_of(op, n) && i < n; i++)
+    if (args[i].n > SHMD_MAX_KEY) {
+      if (args != stack_args) free(args);
+      return shmd_err(SHMD_E_TOOBIG, "key of %u bytes is larger than the limit of %u", args[i].n,
+                      SHMD_MAX_KEY);
+    }
   struct xctx x;
   memset(&x, 0, sizeof x);
   x.d = d;

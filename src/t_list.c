@@ -287,8 +287,7 @@ int x_ltrim(struct xctx *x) {
 
 int x_lpos(struct xctx *x) {
   uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, SHMD_T_LIST, roots);
-  if (rc < 0) return rc;
+  int rc;
   if (x->nargs != 2 || x->nnums != 3) return wrong_args();
   int64_t rank, count, maxlen;
   if ((rc = num_int(x, 0, &rank)) || (rc = num_int(x, 1, &count)) ||
@@ -300,6 +299,8 @@ int x_lpos(struct xctx *x) {
                     "second ... or use negative to start from the last match");
   if (count < -1) return shmd_err(SHMD_E_INVAL, "ERR COUNT can't be negative");
   if (maxlen < 0) return shmd_err(SHMD_E_INVAL, "ERR MAXLEN can't be negative");
+  /* as Redis: the arguments, then the key */
+  if ((rc = c_read(x, x->key, x->klen, SHMD_T_LIST, roots)) < 0) return rc;
   int multi = count >= 0;
   uint64_t want = count <= 0 ? UINT64_MAX : (uint64_t)count;
   uint64_t n = c_count(x->d, roots[0]);
@@ -338,13 +339,14 @@ int x_lmove(struct xctx *x) {
   uint32_t tmp[2];
   struct xctx probe = *x;
   int rc;
-  if ((rc = c_read(&probe, dst->p, dst->n, SHMD_T_LIST, tmp)) < 0) return rc;
   struct cref s, t;
+  /* as Redis: the source (missing: nil; wrong type), then the destination's type */
   if ((rc = c_open(x, x->key, x->klen, SHMD_T_LIST, 0, &s))) return rc;
   if (!s.e) {
     rw_tag(&x->w, 'n');
     return SHMD_OK;
   }
+  if ((rc = c_read(&probe, dst->p, dst->n, SHMD_T_LIST, tmp)) < 0) return rc;
   uint64_t n = c_count(d, s.roots[0]);
   uint32_t cut;
   if ((rc = tr_cut(d, &s.roots[0], (x->flags & SHMD_F_FROM_RIGHT) ? n - 1 : 0, 1, &cut))) return rc;

@@ -58,11 +58,15 @@ int x_smove(struct xctx *x) {
   const struct arg *dst = &x->args[1], *m = &x->args[2];
   struct cref s, t;
   int rc;
-  /* both types first: nothing may change before a WRONGTYPE */
+  /* as Redis: a missing source answers 0; then both types, before any change */
+  if ((rc = c_open(x, x->key, x->klen, SHMD_T_SET, 0, &s))) return rc;
+  if (!s.e) {
+    rw_int(&x->w, 0);
+    return SHMD_OK;
+  }
   uint32_t tmp[2];
   struct xctx probe = *x;
   if ((rc = c_read(&probe, dst->p, dst->n, SHMD_T_SET, tmp)) < 0) return rc;
-  if ((rc = c_open(x, x->key, x->klen, SHMD_T_SET, 0, &s))) return rc;
   struct tkey k = {c_ord(d, m->p, m->n), m->p, m->n, 0};
   uint32_t off = 0;
   if (s.e && (rc = tr_find(d, s.roots[0], &k, &off))) return ks_corrupt_entry(d);

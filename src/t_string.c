@@ -410,8 +410,7 @@ SHMD_API int32_t shmd_setrange(int32_t h, const uint8_t *key, uint32_t klen, dou
   if (rc || (rc = chk_bytes(val, vlen, SHMD_MAX_VALUE, "value")) || (rc = chk_i64(offset, &at)))
     return rc;
   if (at < 0) return shmd_err(SHMD_E_INVAL, "ERR offset is out of range");
-  if ((uint64_t)at + vlen > SHMD_MAX_VALUE)
-    return shmd_err(SHMD_E_TOOBIG, "ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+  /* the size limit is checked after the key's type (splice), as Redis does */
   return splice(d, key, klen, (uint64_t)at, val, vlen, 0);
 }
 
@@ -526,18 +525,20 @@ SHMD_API int32_t shmd_incrbyfloat(int32_t h, const uint8_t *key, uint32_t klen,
   int rc = chk_bytes(key, klen, SHMD_MAX_KEY, "key");
   if (rc || (rc = chk_out(out, cap)) || (rc = chk_bytes(by, bylen, LD_CHARS, "increment")))
     return rc;
-  if (!str_parse_ld(by, bylen, &inc)) return shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float");
   uint64_t hh = ks_hash(d, key, klen);
   if ((rc = w_begin(d))) return rc;
   uint32_t *link, off;
   rc = ks_find_live(d, key, klen, hh, &link, &off, os_now_ms());
   if (rc) return w_end(d, rc);
   struct entry *e = off ? (struct entry *)blk_data(d, off) : NULL;
+  /* as Redis: the key's type, its value, then the increment */
   if (e) {
     if (e->type != SHMD_T_STRING) return w_end(d, WRONGTYPE());
     if (!str_parse_ld(val_of(e), e->vlen, &v))
       return w_end(d, shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float"));
   }
+  if (!str_parse_ld(by, bylen, &inc))
+    return w_end(d, shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float"));
   v += inc;
   if (isnan(v) || isinf(v))
     return w_end(d, shmd_err(SHMD_E_NOTFLOAT, "ERR increment would produce NaN or Infinity"));

@@ -365,7 +365,7 @@ int x_zrange(struct xctx *x) {
     rw_int(&x->w, (double)(hi - lo));
     return SHMD_OK;
   }
-  if (offset < 0) return shmd_err(SHMD_E_INVAL, "ERR syntax error");
+  if (offset < 0) hi = lo; /* as Redis: a negative offset selects nothing */
   uint64_t len = hi - lo;
   uint64_t skip = (uint64_t)offset < len ? (uint64_t)offset : len;
   uint64_t take = len - skip;
