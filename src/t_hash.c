@@ -189,6 +189,8 @@ int x_hincr(struct xctx *x) {
   if (!flt && (rc = num_int(x, 0, &by))) return rc;
   if (flt && !str_parse_ld(x->args[2].p, x->args[2].n, &fby))
     return shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float");
+  if (flt && (isnan(fby) || isinf(fby)))
+    return shmd_err(SHMD_E_NOTFLOAT, "ERR value is NaN or Infinity");
   struct cref c;
   if ((rc = c_open(x, x->key, x->klen, SHMD_T_HASH, 1, &c))) return rc;
   struct tkey k = fkey(x, &x->args[1]);

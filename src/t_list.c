@@ -296,7 +296,7 @@ int x_lpos(struct xctx *x) {
   if (rank == 0 || rank == INT64_MIN)
     return shmd_err(SHMD_E_INVAL,
                     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the "
-                    "second ... or use negative to start from the last match");
+                    "second ... or use negative to start from the end of the list");
   if (count < -1) return shmd_err(SHMD_E_INVAL, "ERR COUNT can't be negative");
   if (maxlen < 0) return shmd_err(SHMD_E_INVAL, "ERR MAXLEN can't be negative");
   /* as Redis: the arguments, then the key */
