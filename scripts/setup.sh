@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time (and safely repeatable) set-up for a fresh Debian machine, root or not:
 #   - Debian packages that are missing: python3 + venv, node + npm, a C compiler with
-#     ASan/UBSan (gcc), redis-server (needs root or sudo; skipped with a warning otherwise)
+#     ASan/UBSan (gcc), redis-server, clang-14 + libclang-rt-14-dev (libFuzzer, for
+#     `zig build fuzz`) (needs root or sudo; skipped with a warning otherwise)
 #   - .tools/venv with ziglang==<.zig-version> from PyPI (used by scripts/zig)
 #   - node_modules (npm ci, or npm install when there is no package-lock.json)
 #   - the library itself (scripts/zig build)
@@ -35,6 +36,12 @@ fi
 command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 command -v cc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev)
 command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
+# libFuzzer targets (zig build fuzz): clang-14 and its fuzzer/sanitizer runtimes.
+command -v clang-14 >/dev/null 2>&1 || pkgs+=(clang-14)
+if command -v dpkg-query >/dev/null 2>&1; then
+  dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q 'ok installed' ||
+    pkgs+=(libclang-rt-14-dev)
+fi
 
 if ((${#pkgs[@]})); then
   if ((!can_root)); then
@@ -49,7 +56,7 @@ if ((${#pkgs[@]})); then
       apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
   fi
 else
-  say "system packages present (python3, npm, cc, redis-server)"
+  say "system packages present (python3, npm, cc, redis-server, clang-14, libclang-rt-14-dev)"
 fi
 
 # ---- Zig (PyPI ziglang) in .tools/venv --------------------------------------------------

@@ -69,10 +69,10 @@ static int corrupt(struct dict *d, const char *what, uint32_t off) {
 
 /* A block at off with a sane header lying inside [heap_start, top). */
 static int blk_ok(struct dict *d, uint32_t off) {
-  struct alloc_state *a = &d->hdr->al;
-  if (off < d->heap_start || off >= a->top) return 0;
+  uint32_t top = heap_top(d);
+  if (off < d->heap_start || off >= top) return 0;
   uint32_t sz = bh(d, off)->size & SIZE_MASK;
-  return sz != 0 && (uint64_t)off + sz <= a->top;
+  return sz != 0 && (uint64_t)off + sz <= top;
 }
 
 static uint32_t bin_of(uint32_t units) {
@@ -91,6 +91,10 @@ static void push(struct dict *d, uint32_t off, uint32_t units) {
   struct alloc_state *a = &d->hdr->al;
   uint32_t b = bin_of(units);
   uint32_t head = a->bins[b];
+  if (head && !blk_ok(d, head)) {
+    corrupt(d, "bin head", head);
+    return;
+  }
   struct links *l = lk(d, off);
   j_save(d, l, sizeof *l);
   l->next = head;
@@ -159,6 +163,10 @@ static uint32_t find_free(struct dict *d, uint32_t units, int *err) {
         *err = corrupt(d, "bin entry", off);
         return 0;
       }
+      if (!(bh(d, off)->size & FREE_BIT)) {
+        *err = corrupt(d, "a listed block is not free", off);
+        return 0;
+      }
       if ((bh(d, off)->size & SIZE_MASK) >= units) return off;
       off = lk(d, off)->next;
     }
@@ -168,7 +176,7 @@ static uint32_t find_free(struct dict *d, uint32_t units, int *err) {
     if (w == (b + 1) >> 6) bits &= ~0ull << ((b + 1) & 63);
     if (bits) {
       uint32_t nb = (w << 6) + (uint32_t)__builtin_ctzll(bits);
-      if (nb >= NBINS || !blk_ok(d, a->bins[nb])) {
+      if (nb >= NBINS || !blk_ok(d, a->bins[nb]) || !(bh(d, a->bins[nb])->size & FREE_BIT)) {
         *err = corrupt(d, "bin head", nb);
         return 0;
       }
@@ -202,7 +210,12 @@ int al_alloc(struct dict *d, uint64_t bytes, uint32_t *off_out) {
     *off_out = off;
     return SHMD_OK;
   }
-  if (a->top < d->heap_start) return corrupt(d, "heap top below the heap", a->top);
+  if (!heap_top(d)) return corrupt(d, "heap top outside the heap", a->top);
+  /* the boundary tag below top must agree, or top moved under a live block */
+  if (a->top == d->heap_start ? a->top_prev != 0
+                              : (a->top_prev == 0 || a->top_prev > a->top - d->heap_start ||
+                                 (bh(d, a->top - a->top_prev)->size & SIZE_MASK) != a->top_prev))
+    return corrupt(d, "heap top does not follow the last block", a->top);
   uint64_t end = (uint64_t)a->top + units;
   if ((end << UNIT_SHIFT) > d->map_len || end > 0xffffffffull)
     return shmd_err(SHMD_E_FULL, "dictionary %s is full (%llu bytes reserved)", d->name,

@@ -314,65 +314,64 @@ SHMD_API int32_t shmd_info(int32_t h, uint8_t *out, uint32_t cap) {
   return SHMD_INFO_COUNT * 8;
 }
 
+#define REPORT_CAP 65536u
+
+/* Append one line to a check report, never past its end. */
+static void rep_add(char *rep, uint32_t *rlen, const char *fmt, ...) {
+  if (*rlen >= REPORT_CAP - 1) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(rep + *rlen, REPORT_CAP - *rlen, fmt, ap);
+  va_end(ap);
+  if (n > 0) *rlen += (uint32_t)n < REPORT_CAP - *rlen ? (uint32_t)n : REPORT_CAP - 1 - *rlen;
+}
+
 SHMD_API int32_t shmd_check(int32_t h, uint8_t *out, uint32_t cap) {
-  struct dict *d = api_dict(h);
-  if (!d) return SHMD_E_HANDLE;
+  D_OR_RETURN(h);
   int rc = chk_out(out, cap);
   if (rc) return rc;
   struct seg_hdr *H = d->hdr;
-  if (atomic_load(&H->corrupt)) {
-    /* Report what is wrong even on a segment that fails closed. */
-    rc = os_lock(d);
-    if (rc < 0) return rc;
-    if (rc == 1) os_lock_consistent(d);
-  } else {
-    rc = x_lock(d);
-    if (rc) return rc;
+  int locked = 0;
+  if (!d->txn) {
+    if (atomic_load(&H->corrupt)) {
+      /* Report what is wrong even on a segment that fails closed. */
+      rc = os_lock(d);
+      if (rc < 0) return rc;
+      if (rc == 1) os_lock_consistent(d);
+    } else if ((rc = x_lock(d))) {
+      return rc;
+    }
+    locked = 1;
   }
-  char *rep = malloc(65536);
-  uint64_t top = H->al.top;
-  if (top < d->heap_start || (top << UNIT_SHIFT) > seg_committed(d)) {
-    x_unlock(d);
-    atomic_store(&H->corrupt, 1);
-    int n = snprintf((char *)out, cap, "heap top %llu outside the heap\n", (unsigned long long)top);
-    return n < 0 ? 0 : n;
-  }
-  uint64_t units = top - d->heap_start;
-  uint8_t *mark = calloc(units / 8 + 1, 1);
+  char *rep = malloc(REPORT_CAP);
+  uint32_t top = heap_top(d);
+  uint8_t *mark = top ? calloc(((uint64_t)top - d->heap_start) / 8 + 1, 1) : NULL;
   uint32_t rlen = 0;
-  if (!rep || !mark) {
+  if (!rep || (top && !mark)) {
     free(rep);
     free(mark);
-    x_unlock(d);
+    if (locked) os_unlock(d);
     return shmd_err(SHMD_E_SYS, "out of process memory for the check");
   }
-  int problems = 0;
-  if (((uint64_t)H->al.top << UNIT_SHIFT) > seg_committed(d)) {
-    rlen = (uint32_t)snprintf(rep, 65536, "heap top beyond committed memory\n");
-    problems++;
+  if (!top) {
+    rep_add(rep, &rlen, "heap top %u outside the heap\n", H->al.top);
+    atomic_store(&H->corrupt, 1);
   } else {
-    problems += ks_check(d, mark, rep, 65536, &rlen);
-    problems += al_check(d, mark, rep, 65536, &rlen);
+    ks_check(d, mark, top, rep, REPORT_CAP - 1, &rlen);
+    al_check(d, mark, rep, REPORT_CAP - 1, &rlen);
   }
-  if (atomic_load(&H->jused) != 0) {
-    rlen += (uint32_t)snprintf(rep + rlen, 65536 - rlen, "journal not empty\n");
-    problems++;
+  if (!d->txn) {
+    if (atomic_load(&H->jused) != 0) rep_add(rep, &rlen, "journal not empty\n");
+    for (uint32_t i = 0; i < NSTRIPES; i++)
+      if (atomic_load(&H->stripes[i]) & 1) {
+        rep_add(rep, &rlen, "read stripe %u left odd\n", i);
+        break;
+      }
   }
-  if (atomic_load(&H->corrupt)) {
-    rlen += (uint32_t)snprintf(rep + rlen, 65536 - rlen, "segment is marked corrupt\n");
-    problems++;
-  }
-  for (uint32_t i = 0; i < NSTRIPES; i++)
-    if (atomic_load(&H->stripes[i]) & 1) {
-      rlen += (uint32_t)snprintf(rep + rlen, 65536 - rlen, "read stripe %u left odd\n", i);
-      problems++;
-      break;
-    }
-  x_unlock(d);
-  if (rlen > 65535) rlen = 65535;
+  if (atomic_load(&H->corrupt)) rep_add(rep, &rlen, "segment is marked corrupt\n");
+  if (locked) os_unlock(d);
   if (rlen <= cap) memcpy(out, rep, rlen);
   free(rep);
   free(mark);
-  (void)problems;
   return (int32_t)rlen;
 }

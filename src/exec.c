@@ -312,11 +312,13 @@ SHMD_API int32_t shmd_exec(int32_t h, uint32_t op, const uint8_t *argv, uint32_t
     x.now = os_now_ms();
     if ((rc = x_lock(d)) == SHMD_OK) {
       rc = o->fn(&x);
+      if (rc == R_RETRY) rc = ks_corrupt_entry(d); /* under the lock: real damage */
       x_unlock(d);
     }
   } else if ((rc = w_begin(d)) == SHMD_OK) {
     x.now = os_now_ms();
     rc = o->fn(&x);
+    if (rc == R_RETRY) rc = ks_corrupt_entry(d); /* under the lock: real damage */
     if (rc >= 0 && x.w.len > cap) {
       d->undo = 1; /* the reply does not fit: undo, report the size */
       rc = SHMD_OK;

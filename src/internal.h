@@ -216,7 +216,8 @@ int al_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *r
 #define R_RETRY (-1000) /* internal: a lock-free read saw an inconsistent state */
 uint64_t ks_hash(const struct dict *d, const uint8_t *key, uint32_t klen);
 int ks_init(struct dict *d);
-struct entry *ks_entry(const struct dict *d, uint32_t off, uint32_t need);
+struct entry *ks_entry(const struct dict *d, uint32_t off, uint64_t need);
+struct entry *ks_entry_full(const struct dict *d, uint32_t off);
 int ks_lookup(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h, uint32_t **link_out,
               uint32_t *off_out);
 int ks_find_live(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h,
@@ -237,7 +238,7 @@ int ks_scan(struct dict *d, uint64_t cursor, const uint8_t *pat, uint32_t plen, 
             uint32_t type, int64_t now, uint8_t *out, uint32_t cap, uint64_t *next_out);
 int ks_keys(struct dict *d, const uint8_t *pat, uint32_t plen, int64_t now, uint8_t *out,
             uint32_t cap);
-int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *rlen);
+int ks_check(struct dict *d, uint8_t *mark, uint32_t top, char *rep, uint32_t cap, uint32_t *rlen);
 
 /* ---- tree.c: the treap under every container ---- */
 #define TREE_MAX_DEPTH 120
@@ -280,9 +281,9 @@ void tr_free_all(struct dict *d, uint32_t root);
 void gc_step(struct dict *d, uint32_t nodes);
 int it_seek(struct titer *it, const struct dict *d, uint32_t root, uint64_t i);
 int it_next(struct titer *it, uint32_t *off_out);
-int64_t tr_mark(struct dict *d, uint32_t root, uint8_t *mark);
+int64_t tr_mark(struct dict *d, uint32_t root, uint8_t *mark, uint32_t top);
 int64_t tr_check(struct dict *d, uint32_t root, int keyed, int score_order, uint8_t *mark,
-                 char *rep, uint32_t cap, uint32_t *rlen, int *problems);
+                 uint32_t top, char *rep, uint32_t cap, uint32_t *rlen, int *problems);
 
 /* ---- exec.c: shmd_exec and the containers ---- */
 struct rw {
@@ -396,6 +397,19 @@ static inline uint64_t seg_committed(const struct dict *d) {
 static inline int in_heap(const struct dict *d, uint32_t off, uint64_t bytes) {
   uint64_t at = (uint64_t)off << UNIT_SHIFT;
   return off >= d->heap_start && at + bytes <= seg_committed(d) && at + bytes >= at;
+}
+/* The heap top, if it is sane (inside the committed heap); 0 otherwise. */
+static inline uint32_t heap_top(const struct dict *d) {
+  uint32_t top = __atomic_load_n(&d->hdr->al.top, __ATOMIC_RELAXED);
+  if (top < d->heap_start || ((uint64_t)top << UNIT_SHIFT) > seg_committed(d)) return 0;
+  return top;
+}
+/* Mark unit `off` in a check bitmap covering [heap_start, top); 0 if outside. */
+static inline int mark_unit(const struct dict *d, uint8_t *mark, uint32_t top, uint32_t off) {
+  if (off < d->heap_start || off >= top) return 0;
+  uint32_t bit = off - d->heap_start;
+  mark[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+  return 1;
 }
 /* A bound for walking a chain of n entries (n read from shared memory). */
 static inline uint64_t chain_bound(const struct dict *d, uint64_t n) {

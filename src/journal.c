@@ -47,7 +47,9 @@ static void j_save_one(struct dict *d, uint8_t *p, uint32_t n) {
   uint64_t used = atomic_load_explicit(&h->jused, memory_order_relaxed);
   uint64_t body = ((uint64_t)n + 7) & ~7ull;
   uint64_t rec = 16 + body;
-  if (used + rec > atomic_load_explicit(&h->jcommitted, memory_order_relaxed)) {
+  uint64_t have = atomic_load_explicit(&h->jcommitted, memory_order_relaxed);
+  if (have > d->jcap) have = d->jcap; /* never trust the segment past our own bound */
+  if (used > have || rec > have - used) {
     d->jfull = 1;
     atomic_store(&h->corrupt, 1);
     shmd_err(SHMD_E_CORRUPT, "undo journal overflow: a change could not be recorded");
@@ -89,9 +91,11 @@ void j_set64(struct dict *d, uint64_t *p, uint64_t v) {
  * changes anything it could not undo, so "no" is a clean failure. */
 int j_room(struct dict *d, uint64_t bytes) {
   struct seg_hdr *h = d->hdr;
-  uint64_t need = atomic_load_explicit(&h->jused, memory_order_relaxed) + d->jreserve + bytes;
-  if (d->jfull || need > d->jcap) return 0;
+  uint64_t used = atomic_load_explicit(&h->jused, memory_order_relaxed);
+  if (d->jfull || used > d->jcap || d->jreserve + bytes > d->jcap - used) return 0;
+  uint64_t need = used + d->jreserve + bytes;
   uint64_t have = atomic_load_explicit(&h->jcommitted, memory_order_relaxed);
+  if (have > d->jcap) have = d->jcap;
   if (need <= have) return 1;
   uint64_t want = (need + (need >> 1) + 0xffff) & ~0xffffull;
   if (want > d->jcap) want = d->jcap;
@@ -124,7 +128,7 @@ void j_rollback_to(struct dict *d, uint64_t mark) {
     memcpy(&head, r, 8);
     uint64_t off = head >> 16;
     uint32_t n = (uint32_t)(head & 0xffff);
-    if (16 + (((uint64_t)n + 7) & ~7ull) != rec || off < offsetof(struct seg_hdr, lock) ||
+    if (16 + (((uint64_t)n + 7) & ~7ull) != rec || off < offsetof(struct seg_hdr, al) ||
         off + n > committed)
       goto corrupt;
     /* The journal area itself and the magic are never journaled. */

@@ -102,11 +102,21 @@ static int ks_corrupt(const struct dict *d, const char *what) {
 
 /* The entry at off if at least `need` bytes of it lie inside its block and the
  * committed heap; NULL otherwise. */
-struct entry *ks_entry(const struct dict *d, uint32_t off, uint32_t need) {
-  if (!in_heap(d, off, (uint64_t)8 + need)) return NULL;
+struct entry *ks_entry(const struct dict *d, uint32_t off, uint64_t need) {
+  if (need > ((uint64_t)1 << 36) || !in_heap(d, off, 8 + need)) return NULL;
   uint32_t sz = LD(*(uint32_t *)unit_ptr(d, off)) & 0x7fffffffu;
   if (((uint64_t)sz << UNIT_SHIFT) < (uint64_t)8 + need) return NULL;
   return (struct entry *)blk_data(d, off);
+}
+
+/* The whole entry at off — header, key and value within their limits and
+ * inside the block — or NULL. */
+struct entry *ks_entry_full(const struct dict *d, uint32_t off) {
+  struct entry *e = ks_entry(d, off, ENTRY_HDR);
+  if (!e) return NULL;
+  uint32_t kl = LD(e->klen), vl = LD(e->vlen);
+  if (kl > SHMD_MAX_KEY || vl > SHMD_MAX_VALUE) return NULL;
+  return ks_entry(d, off, (uint64_t)ENTRY_HDR + kl + vl);
 }
 
 struct tabref {
@@ -155,7 +165,7 @@ static int chain_find(const struct dict *d, uint32_t *slot, const uint8_t *key, 
     struct entry *e = ks_entry(d, off, ENTRY_HDR);
     if (!e || n > bound) return R_RETRY;
     if (LD(e->hash) == hlo && LD(e->klen) == klen) {
-      if (!ks_entry(d, off, ENTRY_HDR + klen)) return R_RETRY;
+      if (!ks_entry(d, off, (uint64_t)ENTRY_HDR + klen)) return R_RETRY;
       if (memcmp(entry_key(e), key, klen) == 0) {
         *off_out = off;
         *link = l;
@@ -174,8 +184,7 @@ int ks_lookup(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h, uin
   if (chain_find(d, slot, key, klen, (uint32_t)h, link_out, off_out))
     return ks_corrupt(d, "bad chain");
   if (*off_out) {
-    struct entry *e = (struct entry *)blk_data(d, *off_out);
-    if (!ks_entry(d, *off_out, ENTRY_HDR + klen + e->vlen)) return ks_corrupt(d, "bad entry");
+    if (!ks_entry_full(d, *off_out)) return ks_corrupt(d, "bad entry");
   }
   return SHMD_OK;
 }
@@ -208,7 +217,7 @@ int ks_read_find(const struct dict *d, const uint8_t *key, uint32_t klen, uint64
   if (!off) return 0;
   struct entry *e = (struct entry *)blk_data(d, off);
   uint32_t vlen = LD(e->vlen);
-  if (vlen > SHMD_MAX_VALUE || !ks_entry(d, off, ENTRY_HDR + klen + vlen)) return R_RETRY;
+  if (vlen > SHMD_MAX_VALUE || !ks_entry(d, off, (uint64_t)ENTRY_HDR + klen + vlen)) return R_RETRY;
   int64_t exp = LD(e->expire);
   if (exp && exp <= os_now_ms()) return 0;
   *e_out = e;
@@ -253,7 +262,7 @@ int ks_link(struct dict *d, uint32_t off, uint64_t h) {
   j_set32(d, slot, off);
   j_set64(d, &ks->count, ks->count + 1);
   if (e->expire) j_set64(d, &ks->expires, ks->expires + 1);
-  if (ks->count >= (1ull << ks->log2[0]) && ks->log2[0] < 31) rehash_start(d, ks->log2[0] + 1);
+  if (ks->log2[0] < 31 && ks->count >= (1ull << ks->log2[0])) rehash_start(d, ks->log2[0] + 1);
   return SHMD_OK;
 }
 
@@ -361,7 +370,7 @@ static void active_expire(struct dict *d) {
     uint32_t *link = &t0.b[(ks->expire_cursor + k) & t0.mask];
     for (uint32_t n = 0; *link && n < 32 && removed < EXPIRE_MAX_DEL; n++) {
       uint32_t off = *link;
-      struct entry *e = ks_entry(d, off, ENTRY_HDR);
+      struct entry *e = ks_entry_full(d, off);
       if (!e) {
         ks_corrupt(d, "bad chain while expiring");
         return;
@@ -381,6 +390,10 @@ static void active_expire(struct dict *d) {
 /* Bounded background work done at the start of every write command. */
 void ks_maintain(struct dict *d) {
   struct ks_state *ks = &d->hdr->ks;
+  if (ks->log2[0] < TABLE_MIN_LOG2 || ks->log2[0] > 31) {
+    ks_corrupt(d, "bad table size");
+    return;
+  }
   if (ks->garbage) gc_step(d, 16);
   if (ks->rehashidx >= 0) {
     rehash_step(d, REHASH_STEP);
@@ -446,9 +459,8 @@ static int emit_chain(struct dict *d, uint32_t off, const uint8_t *pat, uint32_t
                       uint32_t type, int64_t now, struct emitter *em) {
   uint64_t bound = chain_bound(d, d->hdr->ks.count);
   for (uint64_t k = 0; off; k++) {
-    struct entry *e = ks_entry(d, off, ENTRY_HDR);
-    if (!e || k > bound || !ks_entry(d, off, ENTRY_HDR + e->klen))
-      return ks_corrupt(d, "bad chain while scanning");
+    struct entry *e = ks_entry_full(d, off);
+    if (!e || k > bound) return ks_corrupt(d, "bad chain while scanning");
     int live = !(e->expire && e->expire <= now);
     if (live && (!type || e->type == type) &&
         (!pat || (plen == 1 && pat[0] == '*') || glob_match(pat, plen, entry_key(e), e->klen, 0)))
@@ -566,11 +578,6 @@ int ks_keys(struct dict *d, const uint8_t *pat, uint32_t plen, int64_t now, uint
 
 /* ---- consistency check ---- */
 
-static void mark_block(struct dict *d, uint8_t *mark, uint32_t off) {
-  uint32_t bit = off - d->heap_start;
-  mark[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-}
-
 #define KREPORT(...)                                                                   \
   do {                                                                                 \
     problems++;                                                                        \
@@ -582,13 +589,18 @@ static void mark_block(struct dict *d, uint8_t *mark, uint32_t off) {
 /* Verify the index: every chain sane and acyclic, every entry in the bucket its
  * hash names and in the table the rehash rule names, counts and expiry counts
  * right. Marks every block the index reaches. */
-int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *rlen) {
+int ks_check(struct dict *d, uint8_t *mark, uint32_t top, char *rep, uint32_t cap,
+             uint32_t *rlen) {
   struct ks_state *ks = &d->hdr->ks;
   char line[160];
   int problems = 0;
   uint64_t keys = 0, expires = 0;
   struct tabref t;
   uint64_t mask0 = 0;
+  if (ks->log2[0] > 31 || ks->log2[1] > 31) {
+    KREPORT("bad table sizes");
+    return problems;
+  }
   if (ks->rehashidx >= 0 && (uint64_t)ks->rehashidx > (1ull << ks->log2[0]))
     KREPORT("rehash index %lld beyond table 0", (long long)ks->rehashidx);
   for (int ti = 0; ti < 2; ti++) {
@@ -600,7 +612,10 @@ int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *r
       KREPORT("table %d is out of bounds", ti);
       return problems;
     }
-    mark_block(d, mark, ks->tab[ti]);
+    if (!mark_unit(d, mark, top, ks->tab[ti])) {
+      KREPORT("table %d lies outside the heap", ti);
+      return problems;
+    }
     if (ti == 0) mask0 = t.mask;
     for (uint64_t j = 0; j <= t.mask; j++) {
       if (!bucket_valid(ks, ti, j, mask0)) continue;
@@ -611,11 +626,14 @@ int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *r
           KREPORT("table %d bucket %llu: bad or cyclic chain", ti, (unsigned long long)j);
           break;
         }
-        if (!ks_entry(d, off, ENTRY_HDR + e->klen + e->vlen)) {
-          KREPORT("entry at unit %u overruns its block", off);
+        if (!ks_entry_full(d, off)) {
+          KREPORT("entry at unit %u overruns its block or the limits", off);
           break;
         }
-        mark_block(d, mark, off);
+        if (!mark_unit(d, mark, top, off)) {
+          KREPORT("entry at unit %u lies outside the heap", off);
+          break;
+        }
         uint64_t h = ks_hash(d, entry_key(e), e->klen);
         if ((uint32_t)h != e->hash) KREPORT("entry at unit %u has a wrong hash", off);
         if ((e->hash & t.mask) != j) KREPORT("entry at unit %u is in the wrong bucket", off);
@@ -632,8 +650,9 @@ int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *r
           } else {
             memcpy(roots, entry_val(e), 8);
             int keyed = e->type != SHMD_T_LIST, zset = e->type == SHMD_T_ZSET;
-            int64_t a = tr_check(d, roots[0], keyed, zset, mark, rep, cap, rlen, &problems);
-            int64_t b = zset ? tr_check(d, roots[1], 1, 0, mark, rep, cap, rlen, &problems) : 0;
+            int64_t a = tr_check(d, roots[0], keyed, zset, mark, top, rep, cap, rlen, &problems);
+            int64_t b =
+                zset ? tr_check(d, roots[1], 1, 0, mark, top, rep, cap, rlen, &problems) : 0;
             if (a == 0) KREPORT("container at unit %u is empty (should have been deleted)", off);
             if (zset && a >= 0 && b >= 0 && a != b)
               KREPORT("sorted set at unit %u: %lld by score, %lld by member", off, (long long)a,
@@ -652,7 +671,7 @@ int ks_check(struct dict *d, uint8_t *mark, char *rep, uint32_t cap, uint32_t *r
   uint64_t groots = 0;
   for (uint32_t g = ks->garbage; g; groots++) {
     struct tnode *n = tn_get(d, g);
-    if (!n || groots > d->max_chain || tr_mark(d, g, mark) < 0) {
+    if (!n || groots > d->max_chain || tr_mark(d, g, mark, top) < 0) {
       KREPORT("garbage list broken at unit %u", g);
       break;
     }

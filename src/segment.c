@@ -31,7 +31,7 @@ static void nap_ms(int ms) {
 int seg_commit(struct dict *d, uint64_t upto) {
   uint64_t have = seg_committed(d);
   if (upto <= have) return SHMD_OK;
-  uint64_t reserve = d->hdr->reserve;
+  uint64_t reserve = d->map_len; /* validated at open; the header's copy may be scribbled */
   if (upto > reserve)
     return shmd_err(SHMD_E_FULL, "dictionary full: %llu bytes reserved, %llu needed",
                     (unsigned long long)reserve, (unsigned long long)upto);

@@ -59,7 +59,13 @@ static void tset32(struct dict *d, uint32_t *p, uint32_t v) {
 }
 
 static uint32_t cnt_of(struct dict *d, uint32_t off) {
-  return off ? ((struct tnode *)blk_data(d, off))->cnt : 0;
+  if (!off) return 0;
+  struct tnode *n = tn_get(d, off);
+  if (!n) {
+    t_bad(d); /* fails the command (w_end sees the sticky flag) and every later one */
+    return 0;
+  }
+  return n->cnt;
 }
 
 static void fix(struct dict *d, struct tnode *n) {
@@ -422,7 +428,7 @@ int it_next(struct titer *it, uint32_t *off_out) {
 
 /* Mark every node of a tree whose counts may not hold (garbage): depth-first
  * over the links. Returns the number of nodes, or -1 when a link is bad. */
-int64_t tr_mark(struct dict *d, uint32_t root, uint8_t *mark) {
+int64_t tr_mark(struct dict *d, uint32_t root, uint8_t *mark, uint32_t top) {
   uint32_t stack[TREE_MAX_DEPTH + 1];
   int sp = 0;
   int64_t n = 0;
@@ -430,10 +436,10 @@ int64_t tr_mark(struct dict *d, uint32_t root, uint8_t *mark) {
   while (sp > 0) {
     uint32_t t = stack[--sp];
     struct tnode *nd = tn_get(d, t);
-    if (!nd || (uint64_t)n > d->max_chain) return -1;
+    if (!nd || (uint64_t)n > d->max_chain || t < d->heap_start || t >= top) return -1;
     uint32_t bit = t - d->heap_start;
     if (mark[bit >> 3] & (1u << (bit & 7))) return -1; /* reached twice */
-    mark[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+    mark_unit(d, mark, top, t);
     n++;
     if (nd->l) {
       if (sp >= TREE_MAX_DEPTH) return -1;
@@ -452,7 +458,7 @@ int64_t tr_mark(struct dict *d, uint32_t root, uint8_t *mark) {
 /* Verify the tree: counts, heap order of priorities, key order, depth bound;
  * marks every node. Returns the number of nodes (or -1 when broken). */
 int64_t tr_check(struct dict *d, uint32_t root, int keyed, int score_order, uint8_t *mark,
-                 char *rep, uint32_t cap, uint32_t *rlen, int *problems) {
+                 uint32_t top, char *rep, uint32_t cap, uint32_t *rlen, int *problems) {
   struct titer it;
   char line[160];
   if (it_seek(&it, d, root, 0) != 0) goto broken;
@@ -471,8 +477,7 @@ int64_t tr_check(struct dict *d, uint32_t root, int keyed, int score_order, uint
       struct tkey k = {p->ord, tn_key(p), p->klen, score_order};
       if (tn_cmp(&k, t) >= 0) goto broken;
     }
-    uint32_t bit = off - d->heap_start;
-    mark[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+    if (!mark_unit(d, mark, top, off)) goto broken;
     prev = off;
     if (++n > total) goto broken;
   }
