@@ -7,6 +7,7 @@
 //!                               1. with Zig (same -Doptimize as the library)
 //!                               2. with the system `cc` under ASan + UBSan
 //!                             (-Dsanitize=false skips the second set)
+//!   zig build bench           bench/c/*.c: the C floor (no FFI), with and without the journal
 //!   zig build fuzz            every test/fuzz/*.c libFuzzer target, built with the system
 //!                             clang (-Dfuzz-cc, default clang-14) under libFuzzer + ASan +
 //!                             UBSan, with all of src/*.c -> zig-out/fuzz/<target>
@@ -141,6 +142,34 @@ pub fn build(b: *std.Build) !void {
             .h_dir = .disabled,
         });
         cross_step.dependOn(&install.step);
+    }
+
+    // ---- bench: the C floor -------------------------------------------------------------
+    // bench/c/*.c, each linked with every src/*.c, ReleaseFast, and run; each twice: as is,
+    // and with -DSHMD_BENCH_NO_JOURNAL (the undo journal records nothing: unsafe, for
+    // measuring what the journal costs only).
+    const bench_step = b.step("bench", "Build and run the C benchmarks bench/c/*.c (with and without the journal)");
+    const bench_files = try listCFiles(b, "bench/c");
+    var prev_bench: ?*std.Build.Step = null; // one at a time: they must not compete
+    for (bench_files) |file| {
+        for ([_]bool{ false, true }) |no_journal| {
+            var flags: std.ArrayList([]const u8) = .empty;
+            try flags.appendSlice(b.allocator, &common_c_flags);
+            if (no_journal) try flags.append(b.allocator, "-DSHMD_BENCH_NO_JOURNAL=1");
+            const mod = b.createModule(.{ .target = target, .optimize = .ReleaseFast, .link_libc = true });
+            mod.addIncludePath(b.path("src"));
+            mod.addCSourceFile(.{ .file = b.path(b.fmt("bench/c/{s}", .{file})), .flags = flags.items });
+            mod.addCSourceFiles(.{ .root = b.path("src"), .files = src_files, .flags = flags.items });
+            const exe = b.addExecutable(.{
+                .name = b.fmt("{s}{s}", .{ stem(file), if (no_journal) "-nojournal" else "" }),
+                .root_module = mod,
+            });
+            const run = b.addRunArtifact(exe);
+            run.stdio = .inherit;
+            if (prev_bench) |p| run.step.dependOn(p);
+            prev_bench = &run.step;
+            bench_step.dependOn(&run.step);
+        }
     }
 
     // ---- fuzz ---------------------------------------------------------------------------

@@ -189,13 +189,14 @@ int ks_lookup(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h, uin
   return SHMD_OK;
 }
 
-/* Locked lookup that removes the key first if its deadline has passed. */
+/* Locked lookup that removes the key first if its deadline has passed (now 0:
+ * read the clock only if the key has a deadline). */
 int ks_find_live(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h,
                  uint32_t **link_out, uint32_t *off_out, int64_t now) {
   int rc = ks_lookup(d, key, klen, h, link_out, off_out);
   if (rc || !*off_out) return rc;
   struct entry *e = (struct entry *)blk_data(d, *off_out);
-  if (e->expire && e->expire <= now) {
+  if (e->expire && e->expire <= (now ? now : os_now_ms())) {
     ks_delete(d, *link_out, *off_out);
     j_set64(d, &d->hdr->ks.expired_total, d->hdr->ks.expired_total + 1);
     *off_out = 0;

@@ -110,9 +110,15 @@ static int w_end_in_txn(struct dict *d, int rc) {
 
 static void stripes_release(struct dict *d) {
   struct seg_hdr *h = d->hdr;
-  for (uint32_t i = 0; i < d->ntouched; i++)
-    atomic_fetch_add_explicit(&h->stripes[d->touched[i]], 1, memory_order_release);
-  if (d->meta_odd) atomic_fetch_add_explicit(&h->meta_seq, 1, memory_order_release);
+  /* Only lock holders write stripes, so a plain store (no atomic RMW) will do. */
+  for (uint32_t i = 0; i < d->ntouched; i++) {
+    _Atomic uint32_t *st = &h->stripes[d->touched[i]];
+    atomic_store_explicit(st, atomic_load_explicit(st, memory_order_relaxed) + 1,
+                          memory_order_release);
+  }
+  if (d->meta_odd)
+    atomic_store_explicit(&h->meta_seq, atomic_load_explicit(&h->meta_seq, memory_order_relaxed) + 1,
+                          memory_order_release);
   d->ntouched = 0;
   d->meta_odd = 0;
 }
@@ -184,6 +190,8 @@ void w_stripe(struct dict *d, uint32_t hash) {
     return;
   }
   d->touched[d->ntouched++] = s;
-  atomic_fetch_add_explicit(&d->hdr->stripes[s], 1, memory_order_relaxed);
+  _Atomic uint32_t *st = &d->hdr->stripes[s];
+  atomic_store_explicit(st, atomic_load_explicit(st, memory_order_relaxed) + 1,
+                        memory_order_relaxed);
   atomic_thread_fence(memory_order_release);
 }

@@ -151,7 +151,7 @@ SHMD_API int32_t shmd_set(int32_t h, const uint8_t *key, uint32_t klen, const ui
   if (tf && (rc = deadline(tf, ttl, "set", &when))) return rc;
   uint64_t hh = ks_hash(d, key, klen);
   if ((rc = w_begin(d))) return rc;
-  int64_t now = os_now_ms();
+  int64_t now = tf ? os_now_ms() : 0; /* 0: the lookup reads the clock if it must */
   uint32_t *link, off;
   rc = ks_find_live(d, key, klen, hh, &link, &off, now);
   if (rc) return w_end(d, rc);
@@ -462,7 +462,7 @@ SHMD_API int32_t shmd_incrby(int32_t h, const uint8_t *key, uint32_t klen, doubl
   uint64_t hh = ks_hash(d, key, klen);
   if ((rc = w_begin(d))) return rc;
   uint32_t *link, off;
-  rc = ks_find_live(d, key, klen, hh, &link, &off, os_now_ms());
+  rc = ks_find_live(d, key, klen, hh, &link, &off, 0);
   if (rc) return w_end(d, rc);
   struct entry *e = off ? (struct entry *)blk_data(d, off) : NULL;
   int64_t v = 0;
