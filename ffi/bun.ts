@@ -5,6 +5,12 @@
  * buffer by the caller), lengths are `u32`, results `i32`, 64-bit integers
  * travel as `f64`. This module is imported only when running under Bun.
  *
+ * `Native.waitAsync` runs `shmd_wait` in a `Worker` (`ffi/waiter.ts`), one per
+ * handle, started on the handle's first wait: the worker opens the same
+ * library file, which the dynamic loader maps once per process, so the worker
+ * sees this thread's handles and passes `h` straight to C. The worker is
+ * referenced (keeps the process alive) only while a wait is pending.
+ *
  * @module
  */
 
@@ -49,6 +55,51 @@ function ptr(buf: Uint8Array): Ptr {
   return ffi.ptr(buf) as unknown as Ptr;
 }
 
+/** The parts of Bun's `Worker` used here. */
+interface BunWorker {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  ref(): void;
+  unref(): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: { message?: string }) => void) | null;
+}
+
+/** A handle's waiting worker and the wait it is running. */
+interface Waiter {
+  readonly worker: BunWorker;
+  pending: { resolve(r: number): void; reject(e: Error): void } | null;
+  /* waitDone was called: stop the worker once the pending wait returns */
+  done: boolean;
+}
+
+/** Starts a waiting worker for one handle; `path` is the library to load. */
+function startWaiter(path: string): Waiter {
+  const Ctor = (globalThis as unknown as {
+    Worker: new (url: URL) => BunWorker;
+  }).Worker;
+  const worker = new Ctor(new URL("./waiter.ts", import.meta.url));
+  worker.unref();
+  const w: Waiter = { worker, pending: null, done: false };
+  worker.onmessage = (event) => {
+    const p = w.pending;
+    w.pending = null;
+    worker.unref();
+    if (w.done) worker.terminate();
+    p?.resolve(typeof event.data === "number" ? event.data : -14);
+  };
+  worker.onerror = (event) => {
+    const p = w.pending;
+    w.pending = null;
+    worker.unref();
+    w.done = true;
+    worker.terminate();
+    p?.reject(new Error(`shmdict: the waiting worker failed: ${event.message ?? "unknown error"}`));
+  };
+  worker.postMessage(path);
+  return w;
+}
+
 /** Opens the library file at `path` and binds every symbol of the table. */
 function open(path: string): Native {
   const table: Record<string, { args: string[]; returns: string }> = {};
@@ -61,7 +112,37 @@ function open(path: string): Native {
     };
   }
   const lib = ffi.dlopen(path, table);
-  return Object.assign({ ptr }, lib.symbols) as unknown as Native;
+  const waiters = new Map<number, Waiter>();
+  return Object.assign(
+    {
+      ptr,
+      waitAsync(h: number, seen: number, timeoutMs: number): Promise<number> {
+        let w = waiters.get(h);
+        if (w === undefined) {
+          w = startWaiter(path);
+          waiters.set(h, w);
+        }
+        if (w.pending !== null) {
+          return Promise.reject(new Error("shmdict: a wait is already pending on this handle"));
+        }
+        const waiter = w;
+        return new Promise<number>((resolve, reject) => {
+          waiter.pending = { resolve, reject };
+          waiter.worker.ref();
+          waiter.worker.postMessage([h, seen, timeoutMs]);
+        });
+      },
+      waitDone(h: number): void {
+        const w = waiters.get(h);
+        if (w === undefined) return;
+        waiters.delete(h);
+        w.done = true;
+        w.worker.unref();
+        if (w.pending === null) w.worker.terminate();
+      },
+    },
+    lib.symbols,
+  ) as unknown as Native;
 }
 
 /** Loads libshmdict with `bun:ffi` (see `ffi/library.ts` for which file). */

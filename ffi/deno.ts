@@ -4,7 +4,9 @@
  * Parameter types follow DESIGN.md's speed notes: `"pointer"` parameters fed
  * with pointer objects the caller computed once per buffer (`Native.ptr`),
  * `u32` lengths, `i32` results, `f64` for 64-bit integers; every call is
- * synchronous (`nonblocking: false`). Only `--allow-ffi` is needed; the
+ * synchronous (`nonblocking: false`), except `shmd_wait` bound a second time
+ * as a `nonblocking` call for `Native.waitAsync` (Deno runs it on a thread of
+ * its blocking pool and resolves a promise). Only `--allow-ffi` is needed; the
  * `SHMDICT_LIB` override is read only when its env permission is already
  * granted, so no prompt ever appears.
  *
@@ -50,8 +52,30 @@ function open(path: string): Native {
       nonblocking: false,
     };
   }
+  /* The same C function again, off the JavaScript thread. */
+  table.shmd_wait_nonblocking = {
+    name: "shmd_wait",
+    parameters: symbols.shmd_wait.parameters.map((t) => DENO_TYPES[t]),
+    result: DENO_TYPES[symbols.shmd_wait.result],
+    nonblocking: true,
+  };
   const lib = Deno.dlopen(path, table);
-  return Object.assign({ ptr }, lib.symbols) as unknown as Native;
+  const waitNb = lib.symbols.shmd_wait_nonblocking as unknown as (
+    h: number,
+    seen: number,
+    timeoutMs: number,
+  ) => Promise<number>;
+  return Object.assign(
+    {
+      ptr,
+      waitAsync(h: number, seen: number, timeoutMs: number): Promise<number> {
+        return waitNb(h, seen, timeoutMs);
+      },
+      /* A pending nonblocking call cannot be cancelled: it ends at its timeout. */
+      waitDone(_h: number): void {},
+    },
+    lib.symbols,
+  ) as unknown as Native;
 }
 
 /** Loads libshmdict with `Deno.dlopen` (see `ffi/library.ts` for which file). */

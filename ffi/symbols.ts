@@ -329,6 +329,51 @@ export const symbols = {
     ],
     result: "i32",
   },
+
+  /* ---- transactions ------------------------------------------------------- */
+  shmd_txn_begin: {
+    parameters: [
+      "i32", // int32_t h
+    ],
+    result: "i32",
+  },
+  shmd_txn_end: {
+    parameters: [
+      "i32", // int32_t h
+      "u32", // uint32_t commit
+    ],
+    result: "i32",
+  },
+
+  /* ---- containers: hashes, lists, sets, sorted sets ----------------------- */
+  shmd_exec: {
+    parameters: [
+      "i32", // int32_t h
+      "u32", // uint32_t op (SHMD_OP_*)
+      "ptr", // const uint8_t *argv
+      "u32", // uint32_t argv_len
+      "ptr", // const double *nums
+      "u32", // uint32_t nnums
+      "u32", // uint32_t flags (SHMD_F_*)
+      "ptr", // uint8_t *out
+      "u32", // uint32_t cap
+    ],
+    result: "i32",
+  },
+  shmd_push_seq: {
+    parameters: [
+      "i32", // int32_t h
+    ],
+    result: "i32",
+  },
+  shmd_wait: {
+    parameters: [
+      "i32", // int32_t h
+      "i32", // int32_t seen
+      "f64", // double timeout_ms
+    ],
+    result: "i32",
+  },
 } as const satisfies Record<string, NativeSignature>;
 
 /** The names of the C functions in {@link symbols}. */
@@ -398,6 +443,167 @@ export const SHMD_T_SET = 3;
 export const SHMD_T_ZSET = 4;
 /** `shmd_type()`: hash (`SHMD_T_HASH`). */
 export const SHMD_T_HASH = 5;
+
+/** `shmd_scan()` type argument: a MATCH pattern is given, even an empty one (`SHMD_SCAN_MATCH`). */
+export const SHMD_SCAN_MATCH = 0x100;
+
+/** `shmd_exec()` op HSET: argv: field value ...; reply i (fields added) (`SHMD_OP_HSET`). */
+export const SHMD_OP_HSET = 1;
+/** `shmd_exec()` op HSETNX: argv: field value; i 1/0 (`SHMD_OP_HSETNX`). */
+export const SHMD_OP_HSETNX = 2;
+/** `shmd_exec()` op HGET: argv: field; s or n (`SHMD_OP_HGET`). */
+export const SHMD_OP_HGET = 3;
+/** `shmd_exec()` op HMGET: argv: field ...; a of s/n (`SHMD_OP_HMGET`). */
+export const SHMD_OP_HMGET = 4;
+/** `shmd_exec()` op HGETALL: a: field value field value ... (`SHMD_OP_HGETALL`). */
+export const SHMD_OP_HGETALL = 5;
+/** `shmd_exec()` op HDEL: argv: field ...; i (`SHMD_OP_HDEL`). */
+export const SHMD_OP_HDEL = 6;
+/** `shmd_exec()` op HEXISTS: argv: field; i (`SHMD_OP_HEXISTS`). */
+export const SHMD_OP_HEXISTS = 7;
+/** `shmd_exec()` op HLEN: i (`SHMD_OP_HLEN`). */
+export const SHMD_OP_HLEN = 8;
+/** `shmd_exec()` op HKEYS: a (`SHMD_OP_HKEYS`). */
+export const SHMD_OP_HKEYS = 9;
+/** `shmd_exec()` op HVALS: a (`SHMD_OP_HVALS`). */
+export const SHMD_OP_HVALS = 10;
+/** `shmd_exec()` op HSTRLEN: argv: field; i (`SHMD_OP_HSTRLEN`). */
+export const SHMD_OP_HSTRLEN = 11;
+/** `shmd_exec()` op HINCRBY: argv: field; nums: by; i (`SHMD_OP_HINCRBY`). */
+export const SHMD_OP_HINCRBY = 12;
+/** `shmd_exec()` op HINCRBYFLOAT: argv: field, increment as text; s (the new value) (`SHMD_OP_HINCRBYFLOAT`). */
+export const SHMD_OP_HINCRBYFLOAT = 13;
+/** `shmd_exec()` op HRANDFIELD: nums: [count] (absent: one field); F_WITHVALUES; s/n or a (`SHMD_OP_HRANDFIELD`). */
+export const SHMD_OP_HRANDFIELD = 14;
+/** `shmd_exec()` op HSCAN: argv: [pattern]; nums: cursor, count; a: [i next cursor (0: done), a items: field value ...] (`SHMD_OP_HSCAN`). */
+export const SHMD_OP_HSCAN = 15;
+/** `shmd_exec()` op LPUSH: argv: element ...; i (new length). F_X: only if it exists (`SHMD_OP_LPUSH`). */
+export const SHMD_OP_LPUSH = 20;
+/** `shmd_exec()` op RPUSH: as LPUSH (`SHMD_OP_RPUSH`). */
+export const SHMD_OP_RPUSH = 21;
+/** `shmd_exec()` op LPOP: nums: [count]; s/n, or with count a/n (`SHMD_OP_LPOP`). */
+export const SHMD_OP_LPOP = 22;
+/** `shmd_exec()` op RPOP: as LPOP (`SHMD_OP_RPOP`). */
+export const SHMD_OP_RPOP = 23;
+/** `shmd_exec()` op LLEN: i (`SHMD_OP_LLEN`). */
+export const SHMD_OP_LLEN = 24;
+/** `shmd_exec()` op LRANGE: nums: start, stop; a (`SHMD_OP_LRANGE`). */
+export const SHMD_OP_LRANGE = 25;
+/** `shmd_exec()` op LINDEX: nums: index; s/n (`SHMD_OP_LINDEX`). */
+export const SHMD_OP_LINDEX = 26;
+/** `shmd_exec()` op LSET: argv: element; nums: index; o (errors: NOKEY, range) (`SHMD_OP_LSET`). */
+export const SHMD_OP_LSET = 27;
+/** `shmd_exec()` op LINSERT: argv: pivot, element; F_BEFORE (else after); i (-1: no pivot) (`SHMD_OP_LINSERT`). */
+export const SHMD_OP_LINSERT = 28;
+/** `shmd_exec()` op LREM: argv: element; nums: count; i (`SHMD_OP_LREM`). */
+export const SHMD_OP_LREM = 29;
+/** `shmd_exec()` op LTRIM: nums: start, stop; o (`SHMD_OP_LTRIM`). */
+export const SHMD_OP_LTRIM = 30;
+/** `shmd_exec()` op LPOS: argv: element; nums: rank, count(-1: absent), maxlen; i/n or a (`SHMD_OP_LPOS`). */
+export const SHMD_OP_LPOS = 31;
+/** `shmd_exec()` op LMOVE: argv: src, dst; F_FROM_RIGHT, F_TO_RIGHT; s/n (`SHMD_OP_LMOVE`). */
+export const SHMD_OP_LMOVE = 32;
+/** `shmd_exec()` op SADD: argv: member ...; i (`SHMD_OP_SADD`). */
+export const SHMD_OP_SADD = 40;
+/** `shmd_exec()` op SREM: argv: member ...; i (`SHMD_OP_SREM`). */
+export const SHMD_OP_SREM = 41;
+/** `shmd_exec()` op SMEMBERS: a (`SHMD_OP_SMEMBERS`). */
+export const SHMD_OP_SMEMBERS = 42;
+/** `shmd_exec()` op SISMEMBER: argv: member; i (`SHMD_OP_SISMEMBER`). */
+export const SHMD_OP_SISMEMBER = 43;
+/** `shmd_exec()` op SMISMEMBER: argv: member ...; a of i (`SHMD_OP_SMISMEMBER`). */
+export const SHMD_OP_SMISMEMBER = 44;
+/** `shmd_exec()` op SCARD: i (`SHMD_OP_SCARD`). */
+export const SHMD_OP_SCARD = 45;
+/** `shmd_exec()` op SPOP: nums: [count]; s/n, or with count a (`SHMD_OP_SPOP`). */
+export const SHMD_OP_SPOP = 46;
+/** `shmd_exec()` op SRANDMEMBER: nums: [count]; s/n, or with count a (`SHMD_OP_SRANDMEMBER`). */
+export const SHMD_OP_SRANDMEMBER = 47;
+/** `shmd_exec()` op SMOVE: argv: src, dst, member; i (`SHMD_OP_SMOVE`). */
+export const SHMD_OP_SMOVE = 48;
+/** `shmd_exec()` op SINTER: argv: keys (all of argv); a (`SHMD_OP_SINTER`). */
+export const SHMD_OP_SINTER = 49;
+/** `shmd_exec()` op SUNION: argv: keys; a (`SHMD_OP_SUNION`). */
+export const SHMD_OP_SUNION = 50;
+/** `shmd_exec()` op SDIFF: argv: keys; a (`SHMD_OP_SDIFF`). */
+export const SHMD_OP_SDIFF = 51;
+/** `shmd_exec()` op SINTERCARD: argv: keys; nums: limit (0 = none); i (`SHMD_OP_SINTERCARD`). */
+export const SHMD_OP_SINTERCARD = 52;
+/** `shmd_exec()` op SINTERSTORE: argv: dst, keys; i (`SHMD_OP_SINTERSTORE`). */
+export const SHMD_OP_SINTERSTORE = 53;
+/** `shmd_exec()` op SUNIONSTORE: argv: dst, keys; i (`SHMD_OP_SUNIONSTORE`). */
+export const SHMD_OP_SUNIONSTORE = 54;
+/** `shmd_exec()` op SDIFFSTORE: argv: dst, keys; i (`SHMD_OP_SDIFFSTORE`). */
+export const SHMD_OP_SDIFFSTORE = 55;
+/** `shmd_exec()` op SSCAN: as HSCAN (items are members) (`SHMD_OP_SSCAN`). */
+export const SHMD_OP_SSCAN = 56;
+/** `shmd_exec()` op ZADD: argv: member ...; nums: score ... (one per member); F_NX F_XX F_GT F_LT F_CH F_INCR; i, or with F_INCR d/n (`SHMD_OP_ZADD`). */
+export const SHMD_OP_ZADD = 60;
+/** `shmd_exec()` op ZINCRBY: argv: member; nums: by; d (`SHMD_OP_ZINCRBY`). */
+export const SHMD_OP_ZINCRBY = 61;
+/** `shmd_exec()` op ZSCORE: argv: member; d/n (`SHMD_OP_ZSCORE`). */
+export const SHMD_OP_ZSCORE = 62;
+/** `shmd_exec()` op ZMSCORE: argv: member ...; a of d/n (`SHMD_OP_ZMSCORE`). */
+export const SHMD_OP_ZMSCORE = 63;
+/** `shmd_exec()` op ZREM: argv: member ...; i (`SHMD_OP_ZREM`). */
+export const SHMD_OP_ZREM = 64;
+/** `shmd_exec()` op ZCARD: i (`SHMD_OP_ZCARD`). */
+export const SHMD_OP_ZCARD = 65;
+/** `shmd_exec()` op ZCOUNT: nums: min, max; F_MIN_EXCL F_MAX_EXCL; i (`SHMD_OP_ZCOUNT`). */
+export const SHMD_OP_ZCOUNT = 66;
+/** `shmd_exec()` op ZLEXCOUNT: argv: min, max as Redis lex bounds ("[a" "(a" "-" "+"); i (`SHMD_OP_ZLEXCOUNT`). */
+export const SHMD_OP_ZLEXCOUNT = 67;
+/** `shmd_exec()` op ZRANK: argv: member; F_REV, F_WITHSCORES; i/n, or a [i, d] (`SHMD_OP_ZRANK`). */
+export const SHMD_OP_ZRANK = 68;
+/** `shmd_exec()` op ZRANGE: by rank: nums: start, stop; by score (F_BYSCORE): nums: min, max, offset, count(-1 all), F_MIN_EXCL F_MAX_EXCL; by lex (F_BYLEX): argv: min, max; nums: offset, count; F_REV (min and max are then given as Redis does: max first), F_WITHSCORES: a of member [score] ... (`SHMD_OP_ZRANGE`). */
+export const SHMD_OP_ZRANGE = 69;
+/** `shmd_exec()` op ZREMRANGEBYRANK: nums: start, stop; i (`SHMD_OP_ZREMRANGEBYRANK`). */
+export const SHMD_OP_ZREMRANGEBYRANK = 70;
+/** `shmd_exec()` op ZREMRANGEBYSCORE: nums: min, max; F_MIN_EXCL F_MAX_EXCL; i (`SHMD_OP_ZREMRANGEBYSCORE`). */
+export const SHMD_OP_ZREMRANGEBYSCORE = 71;
+/** `shmd_exec()` op ZPOPMIN: nums: [count]; a: member score ... (`SHMD_OP_ZPOPMIN`). */
+export const SHMD_OP_ZPOPMIN = 72;
+/** `shmd_exec()` op ZPOPMAX: as ZPOPMIN (`SHMD_OP_ZPOPMAX`). */
+export const SHMD_OP_ZPOPMAX = 73;
+/** `shmd_exec()` op ZRANDMEMBER: nums: [count]; F_WITHSCORES; s/n, or a (`SHMD_OP_ZRANDMEMBER`). */
+export const SHMD_OP_ZRANDMEMBER = 74;
+/** `shmd_exec()` op ZSCAN: as HSCAN: items are member (s), score (d) ... (`SHMD_OP_ZSCAN`). */
+export const SHMD_OP_ZSCAN = 75;
+
+/** `shmd_exec()` flag: LPUSHX/RPUSHX: only when the list exists (`SHMD_F_X`). */
+export const SHMD_F_X = 1;
+/** `shmd_exec()` flag: HRANDFIELD WITHVALUES (`SHMD_F_WITHVALUES`). */
+export const SHMD_F_WITHVALUES = 2;
+/** `shmd_exec()` flag: WITHSCORES (ZRANK: WITHSCORE) (`SHMD_F_WITHSCORES`). */
+export const SHMD_F_WITHSCORES = 4;
+/** `shmd_exec()` flag: LINSERT BEFORE (else AFTER) (`SHMD_F_BEFORE`). */
+export const SHMD_F_BEFORE = 8;
+/** `shmd_exec()` flag: LMOVE: pop from the right of the source (`SHMD_F_FROM_RIGHT`). */
+export const SHMD_F_FROM_RIGHT = 16;
+/** `shmd_exec()` flag: LMOVE: push to the right of the destination (`SHMD_F_TO_RIGHT`). */
+export const SHMD_F_TO_RIGHT = 32;
+/** `shmd_exec()` flag: ZADD NX (`SHMD_F_NX`). */
+export const SHMD_F_NX = 64;
+/** `shmd_exec()` flag: ZADD XX (`SHMD_F_XX`). */
+export const SHMD_F_XX = 128;
+/** `shmd_exec()` flag: ZADD GT (`SHMD_F_GT`). */
+export const SHMD_F_GT = 256;
+/** `shmd_exec()` flag: ZADD LT (`SHMD_F_LT`). */
+export const SHMD_F_LT = 512;
+/** `shmd_exec()` flag: ZADD CH (`SHMD_F_CH`). */
+export const SHMD_F_CH = 1024;
+/** `shmd_exec()` flag: ZADD INCR (`SHMD_F_INCR`). */
+export const SHMD_F_INCR = 2048;
+/** `shmd_exec()` flag: the min score bound is exclusive (`SHMD_F_MIN_EXCL`). */
+export const SHMD_F_MIN_EXCL = 4096;
+/** `shmd_exec()` flag: the max score bound is exclusive (`SHMD_F_MAX_EXCL`). */
+export const SHMD_F_MAX_EXCL = 8192;
+/** `shmd_exec()` flag: reverse order (ZRANGE REV, ZREVRANK) (`SHMD_F_REV`). */
+export const SHMD_F_REV = 16384;
+/** `shmd_exec()` flag: ZRANGE BYSCORE (`SHMD_F_BYSCORE`). */
+export const SHMD_F_BYSCORE = 32768;
+/** `shmd_exec()` flag: ZRANGE BYLEX (`SHMD_F_BYLEX`). */
+export const SHMD_F_BYLEX = 65536;
 
 /** `shmd_open()`: create the segment if missing (`SHMD_O_CREATE`). */
 export const SHMD_O_CREATE = 1;
@@ -675,6 +881,56 @@ export interface Native {
   shmd_info(h: number, out: Ptr, cap: number): number;
   /** `int32_t shmd_check(int32_t h, uint8_t *out, uint32_t cap)` */
   shmd_check(h: number, out: Ptr, cap: number): number;
+
+  /** `int32_t shmd_txn_begin(int32_t h)` */
+  shmd_txn_begin(h: number): number;
+  /** `int32_t shmd_txn_end(int32_t h, uint32_t commit)` */
+  shmd_txn_end(h: number, commit: number): number;
+  /** `int32_t shmd_exec(int32_t h, uint32_t op, argv, argv_len, const double *nums,
+   * uint32_t nnums, uint32_t flags, out, cap)` (`nums` points at the bytes of a
+   * `Float64Array`) */
+  shmd_exec(
+    h: number,
+    op: number,
+    argv: Ptr,
+    argvLen: number,
+    nums: Ptr,
+    nnums: number,
+    flags: number,
+    out: Ptr,
+    cap: number,
+  ): number;
+  /** `int32_t shmd_push_seq(int32_t h)` */
+  shmd_push_seq(h: number): number;
+  /** `int32_t shmd_wait(int32_t h, int32_t seen, double timeout_ms)`: blocks the
+   * calling thread. On the JavaScript thread, call it only with `timeout_ms` 0;
+   * use {@link Native.waitAsync} to wait. */
+  shmd_wait(h: number, seen: number, timeoutMs: number): number;
+
+  /**
+   * `shmd_wait(h, seen, timeoutMs)` run off the JavaScript thread: resolves with
+   * its result (1 the push sequence moved, 0 timed out, < 0 an error) without
+   * blocking the event loop. While it is pending it keeps the process alive, as
+   * any awaited operation does, until {@link Native.waitDone} releases it.
+   *
+   * Deno: a `nonblocking` FFI call (a thread of Deno's blocking pool). Bun: a
+   * `Worker` per handle, started on the first wait, that calls `shmd_wait`
+   * synchronously (it loads the same library file, so it shares this process's
+   * handle table). At most one wait per handle may be pending at a time.
+   *
+   * The handle must stay open until the promise settles: closing it while C
+   * waits on it would unmap the memory under the waiting thread.
+   */
+  waitAsync(h: number, seen: number, timeoutMs: number): Promise<number>;
+
+  /**
+   * Releases what {@link Native.waitAsync} holds for handle `h` (before the
+   * handle is closed): Bun unreferences the handle's worker at once, so that a
+   * wait still pending does not keep the process alive, and stops it when that
+   * wait returns. Deno cannot cancel a `nonblocking` call: a pending wait keeps
+   * the process alive until it times out (callers keep each wait short).
+   */
+  waitDone(h: number): void;
 }
 
 /* Compile-time proof that Native matches the table: same names, same arity,
@@ -689,5 +945,8 @@ type FromTable = {
   ) => number;
 };
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _nativeMatchesTable: Same<Omit<Native, "ptr">, FromTable> = true;
+const _nativeMatchesTable: Same<
+  Omit<Native, "ptr" | "waitAsync" | "waitDone">,
+  FromTable
+> = true;
 void _nativeMatchesTable;

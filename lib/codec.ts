@@ -234,3 +234,91 @@ export function readList(
   }
   return items;
 }
+
+/** A decoded `shmd_exec` reply: nil, `"OK"`, a number, a string or an array. */
+export type Reply = null | "OK" | number | string | Reply[];
+
+/* Reply tags ('n', 'o', 'i', 'd', 's', 'a'). */
+const TAG_NIL = 0x6e;
+const TAG_OK = 0x6f;
+const TAG_INT = 0x69;
+const TAG_DOUBLE = 0x64;
+const TAG_STRING = 0x73;
+const TAG_ARRAY = 0x61;
+
+/** Where {@link readValue} stopped (module-level, to return one value). */
+let replyAt = 0;
+
+function malformedReply(): SegmentError {
+  return new SegmentError("malformed reply from the native library", "CORRUPT");
+}
+
+/** Decodes the value at `at`, leaving the offset just past it in `replyAt`. */
+function readValue(
+  buf: Uint8Array,
+  view: TextView | null,
+  at: number,
+  end: number,
+  depth: number,
+): Reply {
+  if (at >= end) throw malformedReply();
+  const tag = buf[at++];
+  switch (tag) {
+    case TAG_NIL:
+      replyAt = at;
+      return null;
+    case TAG_OK:
+      replyAt = at;
+      return "OK";
+    case TAG_INT:
+    case TAG_DOUBLE:
+      if (at + 8 > end) throw malformedReply();
+      replyAt = at + 8;
+      return readF64(buf, at);
+    case TAG_STRING: {
+      if (at + 4 > end) throw malformedReply();
+      const len = readU32(buf, at);
+      at += 4;
+      if (len > end - at) throw malformedReply();
+      replyAt = at + len;
+      return readString(buf, view, at, len);
+    }
+    case TAG_ARRAY: {
+      if (at + 4 > end || depth > 8) throw malformedReply();
+      const count = readU32(buf, at);
+      at += 4;
+      /* Each value takes at least one byte: bound count before allocating. */
+      if (count > end - at) throw malformedReply();
+      const items: Reply[] = new Array(count);
+      for (let i = 0; i < count; i++) {
+        items[i] = readValue(buf, view, at, end, depth + 1);
+        at = replyAt;
+      }
+      replyAt = at;
+      return items;
+    }
+    default:
+      throw malformedReply();
+  }
+}
+
+/**
+ * Decodes a `shmd_exec` reply (see `src/shmdict.h`): `'n'` → `null`, `'o'` →
+ * `"OK"`, `'i'` and `'d'` → numbers (±Infinity for infinite scores), `'s'` →
+ * a UTF-8 decoded string, `'a'` → an array of values.
+ *
+ * @param view `textView(buf)`, or `null`
+ * @param end offset just past the reply
+ * @throws {SegmentError} (code `"CORRUPT"`) on a malformed reply; never reads
+ *   past `end`
+ */
+export function readReply(
+  buf: Uint8Array,
+  view: TextView | null,
+  at: number,
+  end: number,
+): Reply {
+  const v = readValue(buf, view, at, end, 0);
+  if (replyAt !== end) throw malformedReply();
+  return v;
+}

@@ -29,17 +29,34 @@ import { checkName } from "./validate.ts";
 
 export { Dict } from "./dict.ts";
 export type {
+  ContainerScanOptions,
   CopyOptions,
   DictInfo,
   ExpireOptions,
   GetExOptions,
+  HashFields,
+  HRandFieldOptions,
+  HSetArgs,
   Key,
   KeyType,
+  ListEnd,
+  LPosOptions,
   OpenOptions,
+  RangeLimit,
   ScanOptions,
+  Score,
+  ScoreBound,
   SetOptions,
+  SInterCardOptions,
   Value,
+  ZAddArgs,
+  ZAddOptions,
+  ZRandMemberOptions,
+  ZRangeByScoreOptions,
+  ZRangeOptions,
+  ZRankOptions,
 } from "./dict.ts";
+export type { ExecResult, Multi, MultiControl, QueuedCommand } from "./multi.ts";
 export {
   ClosedError,
   DictError,

@@ -7,7 +7,7 @@
  */
 
 import { SHMD_MAX_NAME, SHMD_MAX_RESERVE, SHMD_MIN_RESERVE } from "../ffi/symbols.ts";
-import { InvalidArgumentError, NotIntegerError } from "./errors.ts";
+import { InvalidArgumentError, NotFloatError, NotIntegerError } from "./errors.ts";
 
 /** Largest magnitude accepted for integer arguments (doubles are exact to here). */
 const MAX_INT = 2 ** 53;
@@ -164,4 +164,114 @@ export function checkName(name: unknown): string {
     );
   }
   return name;
+}
+
+/** A decimal float as `strtod` reads one: `1`, `-2.5`, `.5`, `1e3`. */
+const DEC_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A hexadecimal float as `strtod` reads one: `0x1p3`, `-0x.8`, `0X1F`. */
+const HEX_TEXT = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
+/** `strtod`'s spellings of infinity. */
+const INF_TEXT = /^([+-]?)inf(?:inity)?$/i;
+/** The characters C's `isspace` accepts, which `strtod` skips first. */
+const LEADING_SPACE = /^[ \t\n\v\f\r]+/;
+
+/**
+ * The number `strtod` reads from the whole of `s` (no leading space), or NaN
+ * when it would stop early or read NaN. Sets {@link floatRange} when the
+ * text is finite but its value overflowed to ±Infinity or underflowed to 0
+ * (strtod's ERANGE).
+ */
+function strtodFull(s: string): number {
+  floatRange = false;
+  if (DEC_TEXT.test(s)) {
+    const x = Number(s);
+    const digits = s.replace(/[eE].*$/, "");
+    floatRange = !Number.isFinite(x) || (x === 0 && /[1-9]/.test(digits));
+    return x;
+  }
+  const inf = INF_TEXT.exec(s);
+  if (inf !== null) return inf[1] === "-" ? -Infinity : Infinity;
+  const hex = HEX_TEXT.exec(s);
+  if (hex === null || (hex[2] === "" && (hex[3] ?? "") === "")) return NaN;
+  const frac = hex[3] ?? "";
+  let x = 0;
+  for (const c of hex[2] + frac) x = x * 16 + parseInt(c, 16);
+  x *= 2 ** (Number(hex[4] ?? "0") - 4 * frac.length);
+  floatRange = !Number.isFinite(x);
+  return hex[1] === "-" ? -x : x;
+}
+
+/** Whether the last {@link strtodFull} hit strtod's ERANGE. */
+let floatRange = false;
+
+/**
+ * A score or float increment (ZADD, ZINCRBY): a number (±Infinity allowed) or
+ * a string as Redis reads one (`"1.5"`, `"-inf"`, `"+inf"`, `"0x1p3"`; no
+ * spaces, no overflow).
+ * @throws {InvalidArgumentError} for another type
+ * @throws {NotFloatError} for NaN or unreadable text
+ */
+export function score(v: unknown, name: string): number {
+  let x: number;
+  if (typeof v === "number") x = v;
+  else if (typeof v === "string") {
+    x = strtodFull(v);
+    if (floatRange) x = NaN;
+  } else {
+    throw new InvalidArgumentError(
+      `ERR ${name} must be a number or a string, not ${typeName(v)}`,
+    );
+  }
+  if (Number.isNaN(x)) throw new NotFloatError();
+  return x;
+}
+
+/** Whether the last bound read by {@link scoreBound} was exclusive. */
+export let boundExclusive = false;
+
+/**
+ * A score range bound (ZCOUNT, ZRANGEBYSCORE, ...): a number, `-Infinity` /
+ * `Infinity`, or Redis's text: `"1.5"`, `"(1.5"` (exclusive), `"-inf"`,
+ * `"+inf"`. Sets {@link boundExclusive}.
+ * @throws {InvalidArgumentError} `"ERR min or max is not a float"` otherwise
+ */
+export function scoreBound(v: unknown): number {
+  boundExclusive = false;
+  let x = NaN;
+  if (typeof v === "number") x = v;
+  else if (typeof v === "string") {
+    /* as Redis: strtod over the rest of the text, spaces first allowed,
+     * and an empty number is 0 */
+    let t = v;
+    if (t.startsWith("(")) {
+      boundExclusive = true;
+      t = t.slice(1);
+    }
+    t = t.replace(LEADING_SPACE, "");
+    x = t === "" ? 0 : strtodFull(t);
+  } else if (v === undefined || v === null || typeof v === "object") {
+    throw new InvalidArgumentError(
+      `ERR min and max must be numbers or strings, not ${typeName(v)}`,
+    );
+  }
+  if (Number.isNaN(x)) throw new InvalidArgumentError("ERR min or max is not a float");
+  return x;
+}
+
+/**
+ * A blocking command's timeout in seconds: a finite number >= 0 (0 waits
+ * forever), fractions allowed.
+ * @throws {InvalidArgumentError} with Redis's words otherwise
+ */
+export function timeoutSeconds(v: unknown): number {
+  if (typeof v !== "number") {
+    throw new InvalidArgumentError(
+      `ERR timeout must be a number of seconds, not ${typeName(v)}`,
+    );
+  }
+  if (!Number.isFinite(v)) {
+    throw new InvalidArgumentError("ERR timeout is not a float or out of range");
+  }
+  if (v < 0) throw new InvalidArgumentError("ERR timeout is negative");
+  return v;
 }

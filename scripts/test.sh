@@ -2,10 +2,19 @@
 # Full test run (`npm test`). Stages, in order:
 #   build       scripts/zig build                      (the shared library)
 #   c-tests     scripts/zig build test                 (test/c/*.c: Zig build + cc ASan/UBSan build)
+#   torture     scripts/torture.sh --ci                (test/c/torture.c: SIGKILL torture, 10,000 kills
+#               among 4 writers and 4 readers, at most 240 s: 60-120 s on 2 quiet CPUs;
+#               SHMD_TORTURE_KILLS / SHMD_TORTURE_SECONDS change it, SHMD_TORTURE_KILLS=0 skips it)
+#   fuzz        scripts/fuzz.sh --ci $SHMD_FUZZ_SECONDS (test/fuzz/*.c libFuzzer targets, default
+#               60 s in all, on a temp copy of test/fuzz/corpus; a crash is kept in
+#               zig-out/fuzz/ci-crashes/; SHMD_FUZZ_SECONDS=0 skips the stage)
 #   deno-check  deno check   on lib/ ffi/ test/ bench/ (directories holding .ts files only)
 #   deno-lint   deno lint    on the same directories
 #   ts-deno     deno run -A test/run.ts [filters]
 #   ts-bun      bun test/run.ts [filters]
+#   conformance-deno / conformance-bun
+#               test/conformance/run.ts: the conformance suite against shmdict and a private
+#               redis-server, and the randomized differential test (see that file's options)
 # Arguments to this script are passed to both TS runs as file-name filters.
 #
 # Counting convention: every test program prints, as its last line, exactly
@@ -64,12 +73,20 @@ done
 
 stage build bash scripts/zig build
 stage c-tests bash scripts/zig build test
+if [[ "${SHMD_TORTURE_KILLS:-10000}" != 0 ]]; then
+  stage torture bash scripts/torture.sh --ci
+fi
+if [[ "${SHMD_FUZZ_SECONDS:-60}" != 0 ]]; then
+  stage fuzz bash scripts/fuzz.sh --ci "${SHMD_FUZZ_SECONDS:-60}"
+fi
 if ((${#ts_dirs[@]})); then
   stage deno-check "$deno" check "${ts_dirs[@]}"
   stage deno-lint "$deno" lint "${ts_dirs[@]}"
 fi
 stage ts-deno "$deno" run -A test/run.ts "$@"
 stage ts-bun "$bun" test/run.ts "$@"
+stage conformance-deno "$deno" run -A test/conformance/run.ts
+stage conformance-bun "$bun" test/conformance/run.ts
 
 printf '\n==> summary\n'
 printf '%s\n' "${summary[@]}"
