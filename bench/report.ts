@@ -1,0 +1,474 @@
+/**
+ * Turns the JSON left in `bench/results/` by the benchmarks into
+ * `bench/RESULTS.md`: machine, versions, date, the targets with PASS/FAIL,
+ * per runtime the table of medians with their spread and the ratios, and
+ * "Where the nanoseconds go" from the profile runs.
+ *
+ * ```sh
+ * node_modules/.bin/deno run -A bench/report.ts
+ * ```
+ *
+ * Deno only (it formats the result with `deno fmt`).
+ *
+ * (`npm run bench` runs it last.) A missing result file is reported as
+ * missing in the document, never silently skipped.
+ *
+ * @module
+ */
+
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, release, totalmem } from "node:os";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import type { CoreResult, Row } from "./core.bench.ts";
+import type { ProfileResult, ProfileRow } from "./profile.bench.ts";
+import type { Runtime } from "./support/env.ts";
+import { mops } from "./support/measure.ts";
+import { OPS } from "./systems/types.ts";
+
+const RUNTIMES: readonly Runtime[] = ["deno", "bun"];
+
+/** The targets of the core issue: shmdict op ≥ factor × lmdb-js op, same run. */
+const TARGETS = [
+  { op: "get", factor: 3, what: "`get` ≥ 3× lmdb-js `get`" },
+  { op: "set", factor: 5, what: "`set` ≥ 5× lmdb-js `putSync` (noSync + useWritemap)" },
+] as const;
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+function load<T>(file: string): T | null {
+  const path = here(`./results/${file}`);
+  return existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) as T : null;
+}
+
+function sh(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: "utf8" }).trim();
+}
+
+/** The mount holding `path` (longest matching mount point) and its type. */
+function mountOf(path: string): string {
+  const mounts = readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" "))
+    .filter((f) => f.length > 2);
+  let best: string[] | null = null;
+  for (const m of mounts) {
+    const mp = m[1];
+    if (
+      (path === mp || path.startsWith(mp.endsWith("/") ? mp : mp + "/")) &&
+      (best === null || mp.length > best[1].length)
+    ) best = m;
+  }
+  return best === null ? "unknown" : `${best[1]} (${best[2]})`;
+}
+
+/** The selected value of a transparent-huge-page setting, e.g. `never`. */
+function thp(file: string): string {
+  const path = `/sys/kernel/mm/transparent_hugepage/${file}`;
+  if (!existsSync(path)) return "unavailable";
+  const text = readFileSync(path, "utf8");
+  return /\[([^\]]+)\]/.exec(text)?.[1] ?? text.trim();
+}
+
+function machine(): string[] {
+  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? "unknown";
+  const mhz = /^cpu MHz\s*:\s*(.+)$/m.exec(cpuinfo)?.[1];
+  const cache = /^cache size\s*:\s*(.+)$/m.exec(cpuinfo)?.[1];
+  const gib = (totalmem() / 2 ** 30).toFixed(1);
+  return [
+    `- CPU: ${model}${mhz ? `, ${Math.round(Number(mhz))} MHz` : ""}` +
+    `${cache ? `, ${cache} cache` : ""}; \`nproc\` = ${sh("nproc", [])}`,
+    `- Memory: ${gib} GiB; kernel ${release()}`,
+    `- Load when the report was written: ${
+      sh("cat", ["/proc/loadavg"]).split(" ").slice(0, 3).join(" ")
+    } ` +
+    "(1, 5, 15 min); the machine is shared, so only ratios from the same run are meaningful",
+  ];
+}
+
+function pct(x: number): string {
+  return `${x.toFixed(x < 10 ? 1 : 0)}%`;
+}
+
+function ratio(x: number): string {
+  return `${x.toFixed(x < 10 ? 2 : 1)}×`;
+}
+
+function cellOf(res: CoreResult, op: string, system: string): Row | undefined {
+  return res.rows.find((r) => r.op === op && r.system === system);
+}
+
+function coreSection(res: CoreResult): string[] {
+  const out: string[] = [];
+  const systems = res.systems.filter((s) =>
+    s.check === "ok" && res.rows.some((r) => r.system === s.id)
+  );
+  const ops = OPS.filter((op) => res.rows.some((r) => r.op === op));
+  const label = (id: string): string => res.systems.find((s) => s.id === id)?.label ?? id;
+  out.push(
+    `Median M ops/s, and in parentheses the interquartile range over the timed calls ` +
+      `(${res.settings.rounds} rounds × ${res.settings.timeMs} ms per task, each after ` +
+      `${res.settings.warmupMs} ms of warmup; clock: ` +
+      `${res.settings.clock === "cpu" ? "CPU time, Redis wall time" : "wall time"}; ` +
+      `date ${res.date}). — = no such operation.`,
+    "",
+    `| operation | ${systems.map((s) => s.label).join(" | ")} |`,
+    `| --- | ${systems.map(() => "---:").join(" | ")} |`,
+  );
+  for (const op of ops) {
+    const cells = systems.map((s) => {
+      const r = cellOf(res, op, s.id);
+      if (r === undefined) return "—";
+      if (r.opsPerSec === undefined) return "FAILED";
+      const v = `${mops(r.opsPerSec)} (${mops(r.opsPerSecP75!)}–${mops(r.opsPerSecP25!)})`;
+      return s.id === "shmdict" ? `**${v}**` : v;
+    });
+    out.push(`| \`${op}\` | ${cells.join(" | ")} |`);
+  }
+  const others = systems.filter((s) => s.id !== "shmdict");
+  if (systems.some((s) => s.id === "shmdict") && others.length > 0) {
+    out.push(
+      "",
+      "shmdict ÷ other, from the medians above (> 1: shmdict is faster):",
+      "",
+      `| operation | ${others.map((s) => s.label).join(" | ")} |`,
+      `| --- | ${others.map(() => "---:").join(" | ")} |`,
+    );
+    for (const op of ops) {
+      const mine = cellOf(res, op, "shmdict")?.opsPerSec;
+      const cells = others.map((s) => {
+        const theirs = cellOf(res, op, s.id)?.opsPerSec;
+        return mine === undefined || theirs === undefined ? "—" : ratio(mine / theirs);
+      });
+      out.push(`| \`${op}\` | ${cells.join(" | ")} |`);
+    }
+  }
+  out.push(
+    "",
+    "<details><summary>Every task: ns per operation, spread, margin of error, calls</summary>",
+    "",
+    "| operation | system | M ops/s (median) | ns/op (median) | p25–p75 M ops/s | mean M ops/s | ±rme | calls × ops | per round, M ops/s |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
+  for (const op of ops) {
+    for (const s of systems) {
+      const r = cellOf(res, op, s.id);
+      if (r === undefined) continue;
+      if (r.opsPerSec === undefined) {
+        out.push(`| \`${op}\` | ${label(s.id)} | FAILED: ${r.error} | | | | | | |`);
+        continue;
+      }
+      out.push(
+        `| \`${op}\` | ${label(s.id)} | ${mops(r.opsPerSec)} | ${r.nsPerOp!.toFixed(0)} | ` +
+          `${mops(r.opsPerSecP75!)}–${mops(r.opsPerSecP25!)} | ${mops(r.opsPerSecMean!)} | ` +
+          `${pct(r.rme!)} | ${r.samples} × ${r.batch} | ${
+            (r.rounds ?? []).map(mops).join(" / ")
+          } |`,
+      );
+    }
+  }
+  out.push("", "</details>");
+  const failedChecks = res.systems.filter((s) => s.check !== "ok");
+  const failedRows = res.rows.filter((r) => r.error !== undefined);
+  if (failedChecks.length > 0 || failedRows.length > 0) {
+    out.push("", "**Failures in this run:**", "");
+    for (const s of failedChecks) out.push(`- ${s.label}: check failed, not timed: ${s.check}`);
+    for (const r of failedRows) out.push(`- ${label(r.system)} \`${r.op}\`: ${r.error}`);
+  }
+  return out;
+}
+
+function targetsSection(core: Partial<Record<Runtime, CoreResult>>): string[] {
+  const out = [
+    `| target (same run) | ${RUNTIMES.join(" | ")} |`,
+    `| --- | ${RUNTIMES.map(() => "---").join(" | ")} |`,
+  ];
+  for (const t of TARGETS) {
+    const cells = RUNTIMES.map((rt) => {
+      const res = core[rt];
+      const mine = res && cellOf(res, t.op, "shmdict")?.opsPerSec;
+      const theirs = res && cellOf(res, t.op, "lmdb")?.opsPerSec;
+      if (mine === undefined || theirs === undefined) return "not measured";
+      const x = mine / theirs;
+      const a = cellOf(res!, t.op, "shmdict")?.rounds ?? [];
+      const b = cellOf(res!, t.op, "lmdb")?.rounds ?? [];
+      const perRound = a.map((m, i) => (b[i] ? ratio(m / b[i]) : "—")).join(" / ");
+      return `${x >= t.factor ? "**PASS**" : "**FAIL**"} ${ratio(x)} ` +
+        `(${mops(mine)} vs ${mops(theirs)} M ops/s; per round ${perRound})`;
+    });
+    out.push(`| ${t.what} | ${cells.join(" | ")} |`);
+  }
+  return out;
+}
+
+/* ---- where the nanoseconds go ---------------------------------------------------- */
+
+function ns(p: ProfileResult | null, id: string): number | undefined {
+  return p?.rows.find((r: ProfileRow) => r.id === id)?.nsPerOp;
+}
+
+function fmtNs(x: number | undefined): string {
+  return x === undefined ? "—" : x.toFixed(x < 100 ? 1 : 0);
+}
+
+/**
+ * Splits an API call into measured parts; every part is `[label, ns | undefined]`.
+ *
+ * Each timed loop includes fetching its next random key: the API loop, the
+ * key-encoding loop and the key-copy loop alike. So the native call alone is
+ * `raw − key copy`, the key part is the whole encoding loop (key fetch
+ * included), the value part of `set` is its loop minus the bare loop, and
+ * the rest of the wrapper is what the API call costs beyond all of those.
+ */
+function parts(
+  p: ProfileResult | null,
+  kind: "get" | "set" | "incr",
+): [string, number | undefined][] {
+  const v = (id: string) => ns(p, id);
+  const sub = (a?: number, ...b: (number | undefined)[]) =>
+    a === undefined || b.some((x) => x === undefined)
+      ? undefined
+      : b.reduce<number>((s, x) => s - x!, a);
+  const ffi = v("ffi-empty");
+  const keyEnc = v("key-lib");
+  const keyHot = v("key-lib-hot");
+  const copy = v("key-copy");
+  if (kind === "get") {
+    const total = v("api-get");
+    const apiHot = v("api-get-hot");
+    const call = sub(v("get-raw"), copy);
+    const callDec = sub(v("get-raw-dec"), copy);
+    const hot = v("get-raw-hot");
+    const dec = v("dec-lib");
+    return [
+      ["FFI call (an empty call)", ffi],
+      ["C work on a cached key (hot `shmd_get` − empty call), 100 B copied out", sub(hot, ffi)],
+      ["encoding the key (`writeString`, 12 B, a hot key)", keyHot],
+      ["decoding the value (`readString`, 100 B)", dec],
+      ["`Dict.get`'s own code (hot `db.get` − the four above)", sub(apiHot, hot, keyHot, dec)],
+      ["= `db.get` of one hot key", apiHot],
+      ["cache misses in C at random keys (random − hot `shmd_get`)", sub(call, hot)],
+      ["first touch of the key string at random (random − hot key encoding)", sub(keyEnc, keyHot)],
+      ["decoding right after a random `shmd_get`, beyond its cost alone", sub(callDec, call, dec)],
+      [
+        "other stalls at random keys (by difference)",
+        sub(total, apiHot, sub(call, hot), sub(keyEnc, keyHot), sub(callDec, call, dec)),
+      ],
+      ["**= `db.get` at random keys**", total],
+    ];
+  }
+  if (kind === "set") {
+    const total = v("api-set");
+    const apiHot = v("api-set-hot");
+    const call = sub(v("set-raw"), copy);
+    const hot = v("set-raw-hot");
+    const valRand = sub(v("val-lib"), v("loop"));
+    const valHot = v("val-lib-hot");
+    return [
+      ["FFI call (an empty call)", ffi],
+      ["C work on a cached key (hot `shmd_set` − empty call): lock, journal, copy", sub(hot, ffi)],
+      ["encoding the key (`writeString`, 12 B, a hot key)", keyHot],
+      ["encoding the value (`writeString`, 100 B, a hot value)", valHot],
+      ["`Dict.set`'s own code (hot `db.set` − the four above)", sub(apiHot, hot, keyHot, valHot)],
+      ["= `db.set` of one hot key", apiHot],
+      ["cache misses in C at random keys (random − hot `shmd_set`)", sub(call, hot)],
+      ["first touch of the key string at random (random − hot key encoding)", sub(keyEnc, keyHot)],
+      [
+        "first touch of the value string at random (random − hot − bare loop)",
+        sub(valRand, valHot),
+      ],
+      [
+        "other stalls at random keys (by difference)",
+        sub(total, apiHot, sub(call, hot), sub(keyEnc, keyHot), sub(valRand, valHot)),
+      ],
+      ["**= `db.set` at random keys**", total],
+    ];
+  }
+  const total = v("api-incr");
+  const call = sub(v("incr-raw"), copy);
+  return [
+    ["FFI + C `shmd_incrby` at random counters", call],
+    ["encoding the key (`writeString`, 12 B, a hot key)", keyHot],
+    ["first touch of the key string at random (random − hot key encoding)", sub(keyEnc, keyHot)],
+    ["rest of `Dict.incr` (reply decoding, checks; by difference)", sub(total, call, keyEnc)],
+    ["**= `db.incr` at random keys**", total],
+  ];
+}
+
+function nanosSection(prof: Partial<Record<Runtime, ProfileResult | null>>): string[] {
+  const have = RUNTIMES.filter((rt) => prof[rt]);
+  if (have.length === 0) return ["No profile results (bench/profile.bench.ts did not run)."];
+  const out: string[] = [
+    "Measured by `bench/profile.bench.ts`: each layer timed alone, 1,000 operations per " +
+    "tinybench call, median ns per operation over all rounds (process CPU time, as the " +
+    "core benchmark), on the same 100,000 keys in " +
+    "the same random order as the core benchmark. Calls to `shmd_*` go straight through " +
+    "the Native layer (`ffi/`): keys are encoded beforehand and copied into one scratch " +
+    "buffer whose pointer was computed once, as `Dict` does (the copy is timed alone and " +
+    'subtracted); `set` alternates two pre-encoded values. "Hot" means the same key (or ' +
+    "value) every time, so nothing misses the cache; random minus hot is the price of " +
+    "touching memory that is not in the cache (this VM exposes no hardware counters to " +
+    "`perf`, so cache and TLB misses cannot be told apart here; " +
+    `\`/sys/kernel/mm/transparent_hugepage/shmem_enabled\` is \`${thp("shmem_enabled")}\`, ` +
+    `\`enabled\` is \`${thp("enabled")}\`).`,
+    "",
+    "Each table has two blocks: what a call costs when everything is in the cache (the " +
+    "layers add up to the API call on one hot key), then what random keys add. Layers that " +
+    "run back to back at random keys can cost more than each alone: the CPU overlaps the " +
+    "misses of consecutive independent calls less when more work sits between them; the " +
+    '"by difference" rows collect that. Parts are differences of medians, so they are ' +
+    "approximate (a small negative part is noise).",
+    "",
+  ];
+  for (const kind of ["get", "set", "incr"] as const) {
+    const rows = RUNTIMES.map((rt) => parts(prof[rt] ?? null, kind));
+    out.push(
+      `| \`${kind}\`: where the time goes, ns | ${RUNTIMES.join(" | ")} |`,
+      `| --- | ${RUNTIMES.map(() => "---:").join(" | ")} |`,
+    );
+    rows[0].forEach(([label], i) => {
+      out.push(`| ${label} | ${rows.map((r) => fmtNs(r[i][1])).join(" | ")} |`);
+    });
+    out.push("");
+  }
+  out.push(
+    "Every layer, alone:",
+    "",
+    `| layer | ${RUNTIMES.map((rt) => `${rt}, ns/op`).join(" | ")} |`,
+    `| --- | ${RUNTIMES.map(() => "---:").join(" | ")} |`,
+  );
+  const first = prof[have[0]]!;
+  for (const row of first.rows) {
+    out.push(
+      `| ${row.label} | ${RUNTIMES.map((rt) => fmtNs(ns(prof[rt] ?? null, row.id))).join(" | ")} |`,
+    );
+  }
+  out.push("");
+  for (const rt of have) {
+    const g = parts(prof[rt]!, "get");
+    const s = parts(prof[rt]!, "set");
+    const share = (ps: [string, number | undefined][]) => {
+      const total = ps[ps.length - 1][1];
+      if (total === undefined) return "";
+      return ps.slice(0, -1).filter(([l, x]) => !l.startsWith("=") && x !== undefined && x > 0)
+        .sort((a, b) => b[1]! - a[1]!).slice(0, 3)
+        .map(([l, x]) =>
+          `${l.replace(/ \(.*\)$/, "").replace(/:.*$/, "")} ${pct((100 * x!) / total)}`
+        )
+        .join(", ");
+    };
+    out.push(
+      `- ${rt}: the largest parts of \`get\` are ${share(g)}; of \`set\`, ${share(s)}. ` +
+        `A \`Map.get\` on the same random keys takes ${fmtNs(ns(prof[rt]!, "map-get"))} ns: ` +
+        "the floor that random memory access sets for any in-process store here.",
+    );
+  }
+  return out;
+}
+
+function main(): void {
+  const core: Partial<Record<Runtime, CoreResult>> = {};
+  const prof: Partial<Record<Runtime, ProfileResult | null>> = {};
+  for (const rt of RUNTIMES) {
+    const c = load<CoreResult>(`${rt}.json`);
+    if (c) core[rt] = c;
+    prof[rt] = load<ProfileResult>(`profile-${rt}.json`);
+  }
+  const any = Object.values(core)[0];
+  /* Runtimes first, then the rest in the order the runs recorded them. */
+  const versions: Record<string, string> = {};
+  for (const rt of RUNTIMES) {
+    const v = core[rt]?.runtimeVersion ?? prof[rt]?.runtimeVersion;
+    if (v) versions[rt] = v;
+  }
+  for (const rt of RUNTIMES) {
+    const c = core[rt];
+    if (!c) continue;
+    for (const [k, v] of Object.entries(c.versions)) {
+      if (k === "sqlite") versions[`SQLite (${rt})`] = v;
+      else versions[k] = v;
+    }
+  }
+  const md: string[] = [
+    "# Benchmark results",
+    "",
+    "Written by `npm run bench` (scripts/bench.sh: `bench/core.bench.ts` and " +
+    "`bench/profile.bench.ts` under Deno and Bun, then `bench/report.ts`). " +
+    `Report written ${new Date().toISOString()}.`,
+    "",
+    "## Machine",
+    "",
+    ...machine(),
+    `- shmdict's segment: ${mountOf("/dev/shm")}; lmdb-js and SQLite files: ` +
+    `${any ? `${any.settings.dir} on ${mountOf(any.settings.dir)}` : "unknown"}`,
+    "",
+    "## Versions",
+    "",
+    `| ${Object.keys(versions).join(" | ")} |`,
+    `| ${Object.keys(versions).map(() => "---").join(" | ")} |`,
+    `| ${Object.values(versions).join(" | ")} |`,
+    "",
+    "## Targets",
+    "",
+    ...targetsSection(core),
+    "",
+    "## What was measured",
+    "",
+    "- 100,000 keys of 12 bytes (`key:00000001`…) with 100-byte ASCII values, plus 100,000 " +
+    'counters (`ctr:…`, loaded as `"0"`) for `incr`; keys are read and written in one ' +
+    "uniformly random order (131,072 indexes, walked cyclically), the same in every system " +
+    "and runtime. `set` alternates between two values per key so that no write stores what " +
+    "is already there.",
+    "- Each tinybench call runs a batch of 1,000 operations (Redis one at a time: 100), so " +
+    "tinybench's per-call overhead is not counted per operation; ops/s = batch ÷ call time. " +
+    "Every task is measured in several rounds (each round sweeps all tasks); figures are the " +
+    "median over the calls of all rounds, the spread is their interquartile range, `±rme` " +
+    "the relative margin of error of the mean (95%), and the per-round medians are listed.",
+    "- Clock: in-process systems are timed in process CPU time (`process.cpuUsage()`, user + " +
+    "system, all threads; tinybench subtracts the cost of reading it). On this shared 2-core " +
+    "machine other processes take the CPU for a 4–8 ms scheduler slice every few " +
+    "milliseconds; on the wall clock a 1–2 ms batch is hit about every other time, which " +
+    "makes the call times bimodal and the median flip between the two modes, and long " +
+    "batches (lmdb-js, SQLite writes) are hit every time, which biases the ratios. CPU time " +
+    "leaves that out and keeps what the runtime's helper threads spend (concurrent GC, JIT). " +
+    "Redis waits on another process, so it is timed on the wall clock (`BENCH_CLOCK=wall` " +
+    "times everything so).",
+    "- All systems run in the same process, operation by operation (every system's `get`, " +
+    "then every system's `getBytes`, …), so the ratios compare figures taken minutes apart " +
+    "at most on this shared machine.",
+    "- Correctness: before timing, every system is checked (100 sampled keys read back the " +
+    "loaded value as string and bytes, a missing key is null, `set` then `get`, `incr`); after " +
+    "every task, the last batch is checked (bytes returned, the last `set` visible, the last " +
+    "`incr` reply equals what `get` reads). A failure is reported, not timed.",
+    "",
+    "How each system was used:",
+    "",
+  ];
+  const ids: string[] = [];
+  for (const rt of RUNTIMES) {
+    for (const s of core[rt]?.systems ?? []) if (!ids.includes(s.id)) ids.push(s.id);
+  }
+  for (const id of ids) {
+    const seen = new Set<string>();
+    for (const rt of RUNTIMES) {
+      const s = core[rt]?.systems.find((x) => x.id === id);
+      if (s === undefined || seen.has(s.detail)) continue;
+      seen.add(s.detail);
+      md.push(`- **${s.label}**${id === "sqlite" ? ` (${rt})` : ""}: ${s.detail}`);
+    }
+  }
+  for (const rt of RUNTIMES) {
+    const c = core[rt];
+    md.push("", `## ${rt}${c ? ` ${c.runtimeVersion}` : ""}`, "");
+    if (!c) md.push(`No result: bench/results/${rt}.json is missing (the ${rt} run failed).`);
+    else md.push(...coreSection(c));
+  }
+  md.push("", "## Where the nanoseconds go", "", ...nanosSection(prof), "");
+  const path = here("./RESULTS.md");
+  writeFileSync(path, md.join("\n"));
+  /* Keep the file as `deno fmt` (which covers bench/) wants it. */
+  execFileSync(process.execPath, ["fmt", "--quiet", path], { stdio: "inherit" });
+  console.log(`wrote ${path}`);
+}
+
+main();
