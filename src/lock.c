@@ -45,9 +45,18 @@ void recover(struct dict *d) {
 
 /* Take the lock (repairing after a dead owner). Used by writers and by readers
  * that fall back to the lock. */
+/* The dictionary whose transaction this thread holds open, if any: locking the
+ * same dictionary through another handle would wait for ourselves forever. */
+static _Thread_local struct dict *g_txn;
+
 int x_lock(struct dict *d) {
   struct seg_hdr *h = d->hdr;
   if (d->txn) return SHMD_OK; /* this handle already holds the lock */
+  if (g_txn && strcmp(g_txn->name, d->name) == 0)
+    return shmd_err(SHMD_E_INVAL,
+                    "a transaction on another handle of dictionary %s holds its lock in this "
+                    "thread: use that handle inside the transaction",
+                    d->name);
   int r = os_lock(d);
   if (r < 0) return r;
   if (r == 1 || atomic_load_explicit(&h->jused, memory_order_acquire) != 0) {
@@ -163,12 +172,14 @@ int txn_begin(struct dict *d) {
   int rc = w_begin(d);
   if (rc) return rc;
   d->txn = 1;
+  g_txn = d;
   return SHMD_OK;
 }
 
 int txn_end(struct dict *d, int commit) {
   if (!d->txn) return shmd_err(SHMD_E_INVAL, "ERR EXEC without MULTI");
   d->txn = 0;
+  if (g_txn == d) g_txn = NULL;
   if (commit) return w_end(d, SHMD_OK);
   w_end(d, SHMD_E_INVAL); /* any failure status: undo everything */
   return SHMD_OK;

@@ -269,8 +269,9 @@ int x_hrand(struct xctx *x) {
   }
   int64_t count;
   if ((rc = num_int(x, 0, &count))) return rc;
-  if (count < -(int64_t)(INT32_MAX / 4) || count > INT32_MAX / 4)
-    return shmd_err(SHMD_E_INVAL, "ERR value is out of range");
+  /* a positive count asks for at most the whole container; a negative one for
+   * |count| picks, which must fit a reply */
+  if (count < -(int64_t)(INT32_MAX / 4)) return shmd_err(SHMD_E_INVAL, "ERR value is out of range");
   if (count < 0) { /* repetitions allowed */
     uint64_t k = n ? (uint64_t)(-count) : 0;
     rw_arr(&x->w, (uint32_t)(with ? 2 * k : k));
