@@ -164,6 +164,7 @@ int os_commit(intptr_t fd, uint64_t from, uint64_t to);
 int os_unlink(const char *name);
 int os_list(uint8_t *out, uint32_t cap);
 uint64_t os_random64(void);
+uint32_t os_pid(void);
 int64_t os_now_ms(void);
 void os_pause(unsigned spins);
 void os_die(void); /* end the process at once, as SIGKILL does (crash-point tests) */

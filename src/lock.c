@@ -48,11 +48,12 @@ void recover(struct dict *d) {
 /* The dictionary whose transaction this thread holds open, if any: locking the
  * same dictionary through another handle would wait for ourselves forever. */
 static _Thread_local struct dict *g_txn;
+static _Thread_local uint32_t g_txn_pid; /* a forked child inherits g_txn but not the lock */
 
 int x_lock(struct dict *d) {
   struct seg_hdr *h = d->hdr;
   if (d->txn) return SHMD_OK; /* this handle already holds the lock */
-  if (g_txn && strcmp(g_txn->name, d->name) == 0)
+  if (g_txn && g_txn_pid == os_pid() && strcmp(g_txn->name, d->name) == 0)
     return shmd_err(SHMD_E_INVAL,
                     "a transaction on another handle of dictionary %s holds its lock in this "
                     "thread: use that handle inside the transaction",
@@ -173,6 +174,7 @@ int txn_begin(struct dict *d) {
   if (rc) return rc;
   d->txn = 1;
   g_txn = d;
+  g_txn_pid = os_pid();
   return SHMD_OK;
 }
 

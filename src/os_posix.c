@@ -174,6 +174,8 @@ int os_list(uint8_t *out, uint32_t cap) {
   return (int)need;
 }
 
+uint32_t os_pid(void) { return (uint32_t)getpid(); }
+
 uint64_t os_random64(void) {
   uint64_t v = 0;
   if (getentropy(&v, sizeof v) != 0) {

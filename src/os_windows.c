@@ -165,6 +165,8 @@ int os_list(uint8_t *out, uint32_t cap) {
   return need > INT32_MAX ? shmd_err(SHMD_E_TOOBIG, "list too long") : (int)need;
 }
 
+uint32_t os_pid(void) { return (uint32_t)GetCurrentProcessId(); }
+
 uint64_t os_random64(void) {
   LARGE_INTEGER c;
   QueryPerformanceCounter(&c);
