@@ -152,8 +152,7 @@ int c_copy(struct dict *d, struct entry *src, struct entry *dst) {
     while (1) {
       if (it_next(&it, &off)) return ks_corrupt_entry(d);
       if (!off) break;
-      if (!j_room(d, 4096))
-        return shmd_err(SHMD_E_TOOBIG, "COPY of this container is too large for one command");
+      if (!j_room(d, 4096)) return j_fail(d, "COPY of this container");
       struct tnode *n = (struct tnode *)blk_data(d, off);
       uint32_t neu;
       int rc = tn_new(d, n->ord, tn_key(n), n->klen, tn_val(n), n->vlen, &neu);

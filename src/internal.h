@@ -125,6 +125,7 @@ struct dict {
   uint32_t ntouched;
   int meta_odd;                  /* meta_seq made odd by this command */
   int jfull;                     /* the journal overflowed during this command */
+  int jroom_code;                /* why j_room last said no: SHMD_E_TOOBIG or SHMD_E_FULL */
   uint32_t *pending;             /* blocks this command frees, released at its end */
   uint32_t npending, pending_cap;
   uint64_t jreserve;             /* journal bytes promised to the pending frees */
@@ -201,6 +202,7 @@ void j_save(struct dict *d, void *p, uint32_t n);
 void j_set32(struct dict *d, uint32_t *p, uint32_t v);
 void j_set64(struct dict *d, uint64_t *p, uint64_t v);
 int j_room(struct dict *d, uint64_t bytes);
+int j_fail(struct dict *d, const char *what);
 void j_rollback_to(struct dict *d, uint64_t mark);
 void j_commit(struct dict *d);
 void j_rollback(struct dict *d);

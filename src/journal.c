@@ -97,6 +97,7 @@ void j_set64(struct dict *d, uint64_t *p, uint64_t v) {
 int j_room(struct dict *d, uint64_t bytes) {
   struct seg_hdr *h = d->hdr;
   uint64_t used = atomic_load_explicit(&h->jused, memory_order_relaxed);
+  d->jroom_code = SHMD_E_TOOBIG;
   if (d->jfull || used > d->jcap || d->jreserve + bytes > d->jcap - used) return 0;
   uint64_t need = used + d->jreserve + bytes;
   uint64_t have = atomic_load_explicit(&h->jcommitted, memory_order_relaxed);
@@ -104,9 +105,20 @@ int j_room(struct dict *d, uint64_t bytes) {
   if (need <= have) return 1;
   uint64_t want = (need + (need >> 1) + 0xffff) & ~0xffffull;
   if (want > d->jcap) want = d->jcap;
-  if (os_commit(d->fd, SEG_HDR_BYTES + have, SEG_HDR_BYTES + want) != SHMD_OK) return 0;
+  if (os_commit(d->fd, SEG_HDR_BYTES + have, SEG_HDR_BYTES + want) != SHMD_OK) {
+    d->jroom_code = SHMD_E_FULL; /* shared memory is full, not the command too large */
+    return 0;
+  }
   atomic_store_explicit(&h->jcommitted, want, memory_order_release);
   return 1;
+}
+
+/* The error for a "no" from j_room: the command is too large for the journal,
+ * or shared memory is full. */
+int j_fail(struct dict *d, const char *what) {
+  if (d->jroom_code == SHMD_E_FULL)
+    return shmd_err(SHMD_E_FULL, "shared memory is full: no room for the undo journal of %s", what);
+  return shmd_err(SHMD_E_TOOBIG, "%s is too large for one command: split it", what);
 }
 
 void j_commit(struct dict *d) {

@@ -84,8 +84,7 @@ int w_begin(struct dict *d) {
   if (d->oflags & SHMD_O_READONLY)
     return shmd_err(SHMD_E_READONLY, "dictionary %s was opened read-only", d->name);
   if (d->txn) {
-    if (!j_room(d, TXN_CMD_ROOM))
-      return shmd_err(SHMD_E_TOOBIG, "transaction too large for the undo journal");
+    if (!j_room(d, TXN_CMD_ROOM)) return j_fail(d, "this transaction");
     d->save_used = atomic_load_explicit(&d->hdr->jused, memory_order_relaxed);
     d->save_pending = d->npending;
     return SHMD_OK;
@@ -100,7 +99,7 @@ int w_begin(struct dict *d) {
   d->npending = 0;
   if (!j_room(d, CMD_ROOM)) {
     os_unlock(d);
-    return shmd_err(SHMD_E_FULL, "no room to commit the undo journal of dictionary %s", d->name);
+    return j_fail(d, "a command");
   }
   ks_maintain(d);
   return SHMD_OK;
@@ -108,8 +107,7 @@ int w_begin(struct dict *d) {
 
 /* End of one command inside a transaction: undo just this command on failure. */
 static int w_end_in_txn(struct dict *d, int rc) {
-  if (d->jfull && rc >= SHMD_NIL)
-    rc = shmd_err(SHMD_E_TOOBIG, "command too large for the undo journal");
+  if (d->jfull && rc >= SHMD_NIL) rc = j_fail(d, "this command");
   if (rc < SHMD_NIL) {
     j_rollback_to(d, d->save_used);
     d->npending = d->save_pending;
@@ -147,9 +145,7 @@ int w_end(struct dict *d, int rc) {
   d->npending = 0;
   if (atomic_load(&h->corrupt) && rc >= SHMD_NIL)
     rc = shmd_err(SHMD_E_CORRUPT, "dictionary %s is marked corrupt", d->name);
-  if (d->jfull && rc >= SHMD_NIL)
-    rc = shmd_err(SHMD_E_TOOBIG, "command too large for the undo journal (%llu bytes)",
-                  (unsigned long long)d->jcap);
+  if (d->jfull && rc >= SHMD_NIL) rc = j_fail(d, "this command");
   if (rc < SHMD_NIL)
     j_rollback(d);
   else

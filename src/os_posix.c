@@ -92,6 +92,9 @@ int os_attach(const char *name, intptr_t *fd_out, uint64_t *size_out) {
   int fd = shm_open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0);
   if (fd < 0) {
     if (errno == ENOENT) return SHMD_E_NOENT;
+    if (errno == ELOOP || errno == EISDIR || errno == EINVAL || errno == ENXIO)
+      return shmd_err(SHMD_E_SEGMENT, "segment %s refused: not a regular file (%s)", name,
+                      strerror(errno));
     return sys_err("cannot open segment", name);
   }
   struct stat st;

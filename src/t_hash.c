@@ -43,7 +43,7 @@ static struct tkey fkey(const struct xctx *x, const struct arg *a) {
 
 static int room(struct dict *d) {
   if (j_room(d, ELEM_ROOM)) return SHMD_OK;
-  return shmd_err(SHMD_E_TOOBIG, "command too large for one transaction of the journal; split it");
+  return j_fail(d, "this command");
 }
 
 static int wrong_args(void) { return shmd_err(SHMD_E_INVAL, "ERR wrong number of arguments"); }

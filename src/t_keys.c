@@ -25,9 +25,7 @@ SHMD_API int32_t shmd_del(int32_t h, const uint8_t *argv, uint32_t argv_len) {
   for (uint32_t i = 0; i < n; i++) {
     uint32_t klen, *link, off;
     const uint8_t *key = argv_item(argv, &at, &klen);
-    if (!j_room(d, 4096))
-      return w_end(d, shmd_err(SHMD_E_TOOBIG, "DEL of %u keys is too large for one command; "
-                                              "split it", n));
+    if (!j_room(d, 4096)) return w_end(d, j_fail(d, "this DEL"));
     rc = ks_find_live(d, key, klen, ks_hash(d, key, klen), &link, &off, now);
     if (rc) return w_end(d, rc);
     if (off) {

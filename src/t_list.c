@@ -42,7 +42,7 @@ int x_push(struct xctx *x) {
   int left = x->op == SHMD_OP_LPUSH;
   uint64_t n = c_count(d, c.roots[0]);
   for (uint32_t i = 1; i < x->nargs; i++) {
-    if (!j_room(d, ELEM_ROOM)) return shmd_err(SHMD_E_TOOBIG, "push too large; split it");
+    if (!j_room(d, ELEM_ROOM)) return j_fail(d, "this push");
     uint32_t neu;
     if ((rc = tn_new(d, 0, x->args[i].p, x->args[i].n, NULL, 0, &neu))) return rc;
     if ((rc = tr_insert_at(d, &c.roots[0], left ? 0 : n, neu))) return rc;
@@ -234,7 +234,7 @@ int x_lrem(struct xctx *x) {
   for (uint64_t j = np; j > first; j--) { /* highest position first: lower ones stay valid */
     if (!j_room(d, ELEM_ROOM)) {
       free(pos);
-      return shmd_err(SHMD_E_TOOBIG, "LREM too large for one command");
+      return j_fail(d, "this LREM");
     }
     uint32_t cut;
     if ((rc = tr_cut(d, &c.roots[0], pos[j - 1], 1, &cut))) {

@@ -35,7 +35,7 @@ int x_spop(struct xctx *x) {
   uint64_t k = (uint64_t)count < n ? (uint64_t)count : n;
   if (x->nnums) rw_arr(&x->w, (uint32_t)k);
   for (uint64_t i = 0; i < k; i++) {
-    if (!j_room(d, ELEM_ROOM)) return shmd_err(SHMD_E_TOOBIG, "SPOP count too large; split it");
+    if (!j_room(d, ELEM_ROOM)) return j_fail(d, "this SPOP");
     uint32_t off, cut;
     if ((rc = tr_select(d, c.roots[0], x_random() % (n - i), &off)) || !off)
       return ks_corrupt_entry(d);
@@ -254,7 +254,7 @@ int x_sstore(struct xctx *x) {
     if ((rc = c_open(x, dst->p, dst->n, SHMD_T_SET, 1, &c))) goto out;
     for (uint64_t i = 0; i < r.n; i++) {
       if (!j_room(d, ELEM_ROOM)) {
-        rc = shmd_err(SHMD_E_TOOBIG, "result too large for one command");
+        rc = j_fail(d, "this result");
         goto out;
       }
       uint32_t neu;

@@ -231,9 +231,7 @@ SHMD_API int32_t shmd_mset(int32_t h, const uint8_t *argv, uint32_t argv_len, ui
   for (uint32_t i = 0; i < n; i += 2) {
     const uint8_t *key = argv_item(argv, &at, &klen);
     const uint8_t *val = argv_item(argv, &at, &vlen);
-    if (!j_room(d, 4096))
-      return w_end(d, shmd_err(SHMD_E_TOOBIG, "MSET of %u keys is too large for one command; "
-                                              "split it", n / 2));
+    if (!j_room(d, 4096)) return w_end(d, j_fail(d, "this MSET"));
     uint64_t hh = ks_hash(d, key, klen);
     rc = ks_find_live(d, key, klen, hh, &link, &off, now);
     if (!rc) rc = str_put(d, key, klen, hh, link, off, val, vlen, 0);

@@ -115,7 +115,7 @@ int x_zadd(struct xctx *x) {
   int added = 0, changed = 0, done = 0;
   double result = 0;
   for (uint32_t i = 1; c.e && i < x->nargs; i++) {
-    if (!j_room(d, ELEM_ROOM)) return shmd_err(SHMD_E_TOOBIG, "ZADD too large; split it");
+    if (!j_room(d, ELEM_ROOM)) return j_fail(d, "this ZADD");
     if ((rc = zadd_one(x, &c, x->nums[i - 1], &x->args[i], &added, &changed, &result, &done)))
       return rc;
   }
@@ -190,7 +190,7 @@ int x_zrem(struct xctx *x) {
   if (rc) return rc;
   int removed = 0;
   for (uint32_t i = 1; c.e && i < x->nargs; i++) {
-    if (!j_room(x->d, ELEM_ROOM)) return shmd_err(SHMD_E_TOOBIG, "ZREM too large; split it");
+    if (!j_room(x->d, ELEM_ROOM)) return j_fail(x->d, "this ZREM");
     int found;
     double s;
     if ((rc = lookup_score(x, c.roots[1], &x->args[i], &found, &s)))
@@ -401,7 +401,7 @@ static int cut_ranks(struct xctx *x, struct cref *c, uint64_t lo, uint64_t hi, i
   if (hi <= lo) return SHMD_OK;
   if ((rc = tr_cut(d, &c->roots[0], lo, hi - lo, &cut))) return rc;
   for (uint64_t i = 0; i < hi - lo; i++) {
-    if (!j_room(d, ELEM_ROOM)) return shmd_err(SHMD_E_TOOBIG, "range too large for one command");
+    if (!j_room(d, ELEM_ROOM)) return j_fail(d, "this range");
     uint32_t off;
     if ((rc = tr_select(d, cut, rev ? hi - lo - 1 - i : i, &off)) || !off)
       return ks_corrupt_entry(d);
