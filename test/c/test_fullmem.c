@@ -264,7 +264,7 @@ int main(void) {
     }
     rc = shmd_del(h, argv, at);
     printf("   DEL of %d keys on the full tmpfs: %d\n", cnt, rc);
-    CHECK(rc == cnt || rc == SHMD_E_FULL || rc == SHMD_E_TOOBIG);
+    CHECK(rc == cnt || rc == SHMD_E_FULL);
     CHECK(tconsistent(h));
     if (rc == cnt) CHECK(shmd_dbsize(h) == 0);
     else CHECK(all_present(h, 300000, n3, 1));
@@ -309,11 +309,9 @@ int main(void) {
   int eml = rc < 0 ? shmd_last_error(em, sizeof em) : 0;
   printf("   DEL of %d keys with the tmpfs full: %d %.*s\n", NSMALL, rc, eml > 200 ? 200 : eml,
          (const char *)em);
-  /* The right answer is SHMD_E_FULL (the command is within the limits: it
-   * succeeds once there is room). Today the library answers SHMD_E_TOOBIG
-   * ("too large for one command; split it") when it cannot commit journal
-   * memory; accepted here until that is fixed. */
-  CHECK(rc == NSMALL || rc == SHMD_E_FULL || rc == SHMD_E_TOOBIG);
+  /* SHMD_E_FULL: the command is within the limits (it succeeds once there is
+   * room); shared memory is what is missing. */
+  CHECK(rc == NSMALL || rc == SHMD_E_FULL);
   CHECK(tconsistent(h));
   CHECK(shmd_dbsize(h) == (rc == NSMALL ? 0 : NSMALL));
   if (rc != NSMALL) {
