@@ -192,7 +192,7 @@ static const struct op g_ops[] = {
     {SHMD_OP_HRANDFIELD, SHMD_T_HASH, 0, x_hrand},
     {SHMD_OP_HSCAN, SHMD_T_HASH, 0, x_scan},
     {SHMD_OP_SADD, SHMD_T_SET, 1, x_sadd},
-    {SHMD_OP_SREM, SHMD_T_SET, 1, x_srem},
+    {SHMD_OP_SREM, SHMD_T_SET, 1, x_hdel},
     {SHMD_OP_SMEMBERS, SHMD_T_SET, 0, x_hall},
     {SHMD_OP_SISMEMBER, SHMD_T_SET, 0, x_sismember},
     {SHMD_OP_SMISMEMBER, SHMD_T_SET, 0, x_sismember},

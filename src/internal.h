@@ -351,7 +351,6 @@ int x_hincr(struct xctx *x);
 int x_hrand(struct xctx *x);
 int x_scan(struct xctx *x);
 int x_sadd(struct xctx *x);
-int x_srem(struct xctx *x);
 int x_sismember(struct xctx *x);
 int x_spop(struct xctx *x);
 int x_smove(struct xctx *x);

@@ -153,13 +153,13 @@ int x_hlen(struct xctx *x) {
   return SHMD_OK;
 }
 
-/* ---- HDEL ---- */
+/* ---- HDEL / SREM ---- */
 
 int x_hdel(struct xctx *x) {
   struct dict *d = x->d;
   if (x->nargs < 2) return wrong_args();
   struct cref c;
-  int rc = c_open(x, x->key, x->klen, SHMD_T_HASH, 0, &c);
+  int rc = c_open(x, x->key, x->klen, x->type, 0, &c);
   if (rc) return rc;
   uint32_t removed = 0;
   for (uint32_t i = 1; c.e && i < x->nargs; i++) {
@@ -363,7 +363,7 @@ int x_scan(struct xctx *x) {
   return SHMD_OK;
 }
 
-/* ---- sets: SADD / SREM / SISMEMBER / SMISMEMBER ---- */
+/* ---- sets: SADD / SISMEMBER / SMISMEMBER (SREM is HDEL's code) ---- */
 
 int x_sadd(struct xctx *x) {
   struct dict *d = x->d;
@@ -385,28 +385,6 @@ int x_sadd(struct xctx *x) {
   }
   if ((rc = c_done(x, &c))) return rc;
   rw_int(&x->w, added);
-  return SHMD_OK;
-}
-
-int x_srem(struct xctx *x) {
-  struct dict *d = x->d;
-  if (x->nargs < 2) return wrong_args();
-  struct cref c;
-  int rc = c_open(x, x->key, x->klen, SHMD_T_SET, 0, &c);
-  if (rc) return rc;
-  uint32_t removed = 0;
-  for (uint32_t i = 1; c.e && i < x->nargs; i++) {
-    if ((rc = room(d))) return rc;
-    struct tkey k = fkey(x, &x->args[i]);
-    uint32_t off;
-    if ((rc = tr_erase(d, &c.roots[0], &k, &off))) return rc;
-    if (off) {
-      al_free(d, off);
-      removed++;
-    }
-  }
-  if ((rc = c_done(x, &c))) return rc;
-  rw_int(&x->w, removed);
   return SHMD_OK;
 }
 

@@ -10,11 +10,13 @@
 import { drop, open } from "../lib/mod.ts";
 import { assert, assertEquals, test } from "./harness.ts";
 import {
-  type ProcResult,
+  assertExit0,
+  lastJson,
   runScript,
   type Runtime,
   type ScriptProcess,
   spawnScript,
+  waitBounded,
 } from "./procs.ts";
 
 const fixture = (file: string): URL => new URL(`./fixtures/${file}`, import.meta.url);
@@ -22,40 +24,6 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 function uniqueName(): string {
   return `t-${crypto.randomUUID().slice(0, 8)}`;
-}
-
-/** Waits for a spawned child to exit; kills it with SIGKILL and throws after ms. */
-async function waitBounded(proc: ScriptProcess, ms: number, what: string): Promise<ProcResult> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      proc.kill("SIGKILL");
-      reject(
-        new Error(
-          `${what} did not exit within ${ms} ms\nstdout: ${proc.stdout}\nstderr: ${proc.stderr}`,
-        ),
-      );
-    }, ms);
-  });
-  try {
-    return await Promise.race([proc.wait(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function assertExit0(r: ProcResult, what: string): void {
-  assertEquals(
-    r.code,
-    0,
-    `${what} exited with ${r.code ?? r.signal}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
-  );
-}
-
-/** The last line of a child's stdout, parsed as JSON. */
-function lastJson(r: ProcResult): Record<string, unknown> {
-  const lines = r.stdout.trim().split("\n");
-  return JSON.parse(lines[lines.length - 1]);
 }
 
 /** The q-quantile of sorted numbers. */

@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { assertEquals } from "./harness.ts";
 
 /** JavaScript runtime used to run a child script. */
 export type Runtime = "deno" | "bun";
@@ -247,4 +248,43 @@ export async function runScript(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Waits for a spawned child to exit; kills it with SIGKILL and throws after ms. */
+export async function waitBounded(
+  proc: ScriptProcess,
+  ms: number,
+  what: string,
+): Promise<ProcResult> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(
+        new Error(
+          `${what} did not exit within ${ms} ms\nstdout: ${proc.stdout}\nstderr: ${proc.stderr}`,
+        ),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([proc.wait(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Asserts that a child exited with code 0, showing its output otherwise. */
+export function assertExit0(r: ProcResult, what: string): void {
+  assertEquals(
+    r.code,
+    0,
+    `${what} exited with ${r.code ?? r.signal}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
+  );
+}
+
+/** The last line of a child's stdout, parsed as JSON. */
+export function lastJson(r: ProcResult): Record<string, unknown> {
+  const lines = r.stdout.trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
 }
