@@ -22,6 +22,7 @@ import { cpus, release, totalmem } from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { CoreResult, Row } from "./core.bench.ts";
+import type { ContainerRow, ContainersResult } from "./containers.bench.ts";
 import type { ProfileResult, ProfileRow } from "./profile.bench.ts";
 import type { Runtime } from "./support/env.ts";
 import { mops } from "./support/measure.ts";
@@ -366,6 +367,119 @@ function nanosSection(prof: Partial<Record<Runtime, ProfileResult | null>>): str
   return out;
 }
 
+/* ---- containers ------------------------------------------------------------------ */
+
+function containersSection(res: Partial<Record<Runtime, ContainersResult>>): string[] {
+  const have = RUNTIMES.filter((rt) => res[rt]);
+  if (have.length === 0) {
+    return ["No containers results (bench/containers.bench.ts did not run)."];
+  }
+  const any = res[have[0]]!;
+  const st = any.settings;
+  const out: string[] = [
+    "`bench/containers.bench.ts`: shmdict and Redis on loopback (ioredis; one command per " +
+    `round trip, and pipelines of 100) in the same process run. Reads: \`hget\` of a random ` +
+    `field of a ${st.hashFields.toLocaleString("en")}-field hash (${st.valueBytes}-byte ` +
+    `values); \`sismember\` of a random one of ${st.setProbes.toLocaleString("en")} names ` +
+    "against a set holding half of them (half hits); `zrank` of a random member and " +
+    `\`zrange 0 ${st.zrange - 1}\` of a ${st.zsetMembers.toLocaleString("en")}-member ` +
+    "sorted set; timed for a time budget per round as the core benchmark. Writes insert " +
+    "something new each time (`hset` a new field, `sadd` / `zadd` a new member, `lpush` a " +
+    `${st.valueBytes}-byte element onto a queue that \`rpop\` then drains, FIFO) for a fixed ` +
+    "number of calls per round (shmdict 200 × 1,000 ops, Redis 40 × 100, Redis ×100 40 × 1,000, " +
+    "after 4 warmup calls), so the structures stay bounded; they are deleted after each " +
+    "round. Every system is checked once per operation before timing, and every task after " +
+    "it ran (the last batch's replies, the sizes written, FIFO order); a failure posts no " +
+    `figure. Median M ops/s over ${st.rounds} rounds; clock: ` +
+    `${st.clock === "cpu" ? "CPU time for shmdict, wall time for Redis" : "wall time"}.`,
+    "",
+  ];
+  const label = (r: ContainersResult, id: string) =>
+    r.systems.find((s) => s.id === id)?.label ?? id;
+  for (const rt of have) {
+    const r = res[rt]!;
+    const cell = (op: string, id: string): ContainerRow | undefined =>
+      r.rows.find((x) => x.op === op && x.system === id);
+    const ids = ["shmdict", "redis", "redis-p100"].filter((id) =>
+      r.rows.some((x) => x.system === id)
+    );
+    const fmt = (x: ContainerRow | undefined, bold: boolean) => {
+      if (x === undefined) return "—";
+      if (x.opsPerSec === undefined) return "FAILED";
+      const v = `${mops(x.opsPerSec)} (${mops(x.opsPerSecP75!)}–${mops(x.opsPerSecP25!)})`;
+      return bold ? `**${v}**` : v;
+    };
+    const ratioOf = (op: string, id: string) => {
+      const a = cell(op, "shmdict")?.opsPerSec;
+      const b = cell(op, id)?.opsPerSec;
+      return a === undefined || b === undefined ? "—" : ratio(a / b);
+    };
+    out.push(
+      `### ${rt} ${r.runtimeVersion}`,
+      "",
+      "M ops/s, median (interquartile range in parentheses), and shmdict ÷ Redis " +
+        "(> 1: shmdict is faster):",
+      "",
+      `| operation | ${ids.map((id) => label(r, id)).join(" | ")} | shmdict ÷ Redis | ` +
+        `shmdict ÷ Redis ×100 |`,
+      `| --- | ${ids.map(() => "---:").join(" | ")} | ---: | ---: |`,
+    );
+    /* The rows are in the benchmark's operation order. */
+    for (const op of [...new Set(r.rows.map((x) => x.op))]) {
+      const cells = ids.map((id) => fmt(cell(op, id), id === "shmdict"));
+      out.push(
+        `| \`${op}\` | ${cells.join(" | ")} | ${ratioOf(op, "redis")} | ` +
+          `${ratioOf(op, "redis-p100")} |`,
+      );
+    }
+    const failures = [
+      ...r.systems.filter((s) => s.check !== "ok").map((s) =>
+        `- ${s.label}: check failed, not timed: ${s.check}`
+      ),
+      ...r.rows.filter((x) => x.error !== undefined).map((x) =>
+        `- ${label(r, x.system)} \`${x.op}\`: ${x.error}`
+      ),
+      ...r.blpop.filter((b) => b.error !== undefined).map((b) =>
+        `- blpop ${b.system} (${b.pusher} → ${b.waiter}): ${b.error}`
+      ),
+    ];
+    if (failures.length > 0) out.push("", "**Failures in this run:**", "", ...failures);
+    out.push("");
+  }
+  out.push(
+    "### `blpop` wake-up latency across processes",
+    "",
+    "A waiter process loops `rpush ready` + `blpop q`; the pusher (the benchmark process) " +
+      `waits for \`ready\`, sleeps ${st.blpopGapMs} ms so the waiter is parked in \`blpop\`, ` +
+      "then `rpush`es its clock to `q`; the waiter subtracts that from its own clock when " +
+      "`blpop` resolves. Both read CLOCK_REALTIME as `performance.timeOrigin + " +
+      "performance.now()` (sub-µs resolution in both runtimes). The waiter is the other " +
+      "runtime, then the same one; for Redis both ends use ioredis on loopback. " +
+      `${st.blpopRounds} timed rounds after 20 untimed ones; µs.`,
+    "",
+    "| system | pusher → waiter | p50 | p90 | p99 | max | min | mean |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
+  const us = (x: number | undefined) => x === undefined ? "—" : x.toFixed(x < 100 ? 1 : 0);
+  for (const system of ["shmdict", "redis"]) {
+    for (const rt of have) {
+      for (const b of res[rt]!.blpop.filter((x) => x.system === system)) {
+        const name = system === "shmdict" ? "shmdict" : "Redis";
+        if (b.error !== undefined) {
+          out.push(`| ${name} | ${b.pusher} → ${b.waiter} | FAILED: ${b.error} | | | | | |`);
+          continue;
+        }
+        const p50 = system === "shmdict" ? `**${us(b.p50)}**` : us(b.p50);
+        out.push(
+          `| ${name} | ${b.pusher} → ${b.waiter} | ${p50} | ${us(b.p90)} | ${us(b.p99)} | ` +
+            `${us(b.max)} | ${us(b.min)} | ${us(b.mean)} |`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
 function main(): void {
   const core: Partial<Record<Runtime, CoreResult>> = {};
   const prof: Partial<Record<Runtime, ProfileResult | null>> = {};
@@ -373,6 +487,11 @@ function main(): void {
     const c = load<CoreResult>(`${rt}.json`);
     if (c) core[rt] = c;
     prof[rt] = load<ProfileResult>(`profile-${rt}.json`);
+  }
+  const containers: Partial<Record<Runtime, ContainersResult>> = {};
+  for (const rt of RUNTIMES) {
+    const c = load<ContainersResult>(`containers-${rt}.json`);
+    if (c) containers[rt] = c;
   }
   const any = Object.values(core)[0];
   /* Runtimes first, then the rest in the order the runs recorded them. */
@@ -393,7 +512,7 @@ function main(): void {
     "# Benchmark results",
     "",
     "Written by `npm run bench` (scripts/bench.sh: `bench/core.bench.ts` and " +
-    "`bench/profile.bench.ts` under Deno and Bun, then `bench/report.ts`). " +
+    "`bench/containers.bench.ts` and `bench/profile.bench.ts` under Deno and Bun, then `bench/report.ts`). " +
     `Report written ${new Date().toISOString()}.`,
     "",
     "## Machine",
@@ -463,6 +582,7 @@ function main(): void {
     if (!c) md.push(`No result: bench/results/${rt}.json is missing (the ${rt} run failed).`);
     else md.push(...coreSection(c));
   }
+  md.push("", "## Containers", "", ...containersSection(containers));
   md.push("", "## Where the nanoseconds go", "", ...nanosSection(prof), "");
   const path = here("./RESULTS.md");
   writeFileSync(path, md.join("\n"));

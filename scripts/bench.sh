@@ -4,6 +4,8 @@
 #   redis     a private redis-server on 127.0.0.1, a free port, no persistence, its own
 #             temp dir, in the foreground of a background job; stopped on exit (trap)
 #   core      bench/core.bench.ts under Deno, then Bun  → bench/results/<runtime>.json
+#   containers bench/containers.bench.ts under Deno, then Bun (hashes, lists, sets, sorted sets
+#             vs Redis; blpop latency across processes) → bench/results/containers-<runtime>.json
 #   profile   bench/profile.bench.ts under Deno, then Bun → bench/results/profile-<runtime>.json
 #   report    bench/report.ts (Deno) → bench/RESULTS.md
 # Settings pass through the environment (see bench/support/env.ts): BENCH_TIME (ms per task,
@@ -91,7 +93,8 @@ export BENCH_REDIS_PORT="$redis_port"
 # ---- the benchmarks ----------------------------------------------------------------------------
 mkdir -p bench/results
 rm -f bench/results/deno.json bench/results/bun.json \
-  bench/results/profile-deno.json bench/results/profile-bun.json
+  bench/results/profile-deno.json bench/results/profile-bun.json \
+  bench/results/containers-deno.json bench/results/containers-bun.json
 
 status=0
 run() {
@@ -105,6 +108,8 @@ run() {
 }
 run "deno: core benchmark (bench/core.bench.ts)" "$deno" run -A bench/core.bench.ts
 run "bun: core benchmark (bench/core.bench.ts)" "$bun" bench/core.bench.ts
+run "deno: containers benchmark (bench/containers.bench.ts)" "$deno" run -A bench/containers.bench.ts
+run "bun: containers benchmark (bench/containers.bench.ts)" "$bun" bench/containers.bench.ts
 stop_redis
 run "deno: profile (bench/profile.bench.ts)" "$deno" run -A bench/profile.bench.ts
 run "bun: profile (bench/profile.bench.ts)" "$bun" bench/profile.bench.ts
