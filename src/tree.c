@@ -196,9 +196,63 @@ int tr_find(const struct dict *d, uint32_t root, const struct tkey *k, uint32_t 
 }
 
 /* Insert node `off` (its key must be absent) into *root. */
+/* Insert the single node off (l = r = 0) by descent and rotations: walk down
+ * to its leaf position counting it into every subtree on the way, hang it
+ * there, and rotate it up while its priority beats its parent's. This touches
+ * one count per level and a few links, so it journals far less than a split
+ * and two merges. k is its key (keyed trees) or NULL with pos its position. */
+static int insert_rot(struct dict *d, uint32_t *root, uint32_t off, const struct tkey *k,
+                      uint64_t pos) {
+  uint32_t path[TREE_MAX_DEPTH];
+  uint8_t right[TREE_MAX_DEPTH];
+  struct tnode *n = (struct tnode *)blk_data(d, off);
+  int depth = 0;
+  for (uint32_t t = *root; t;) {
+    struct tnode *nd = depth < TREE_MAX_DEPTH ? tn_get(d, t) : NULL;
+    if (!nd) return t_bad(d);
+    int go_right;
+    if (k) {
+      go_right = tn_cmp(k, nd) > 0;
+    } else {
+      uint64_t lc = cnt_of(d, nd->l);
+      go_right = pos > lc;
+      if (go_right) pos -= lc + 1;
+    }
+    path[depth] = t;
+    right[depth++] = (uint8_t)go_right;
+    t = go_right ? nd->r : nd->l;
+  }
+  for (int i = 0; i < depth; i++) {
+    struct tnode *nd = (struct tnode *)blk_data(d, path[i]);
+    tset32(d, &nd->cnt, nd->cnt + 1);
+  }
+  while (depth > 0) {
+    struct tnode *p = (struct tnode *)blk_data(d, path[depth - 1]);
+    if (p->prio >= n->prio) break;
+    if (right[depth - 1]) { /* n is p's right child: rotate left */
+      tset32(d, &p->r, n->l);
+      tset32(d, &n->l, path[depth - 1]);
+    } else {
+      tset32(d, &p->l, n->r);
+      tset32(d, &n->r, path[depth - 1]);
+    }
+    fix(d, p);
+    fix(d, n);
+    depth--;
+  }
+  if (depth == 0) {
+    *root = off; /* roots live in the caller's memory; c_done stores them */
+  } else {
+    struct tnode *p = (struct tnode *)blk_data(d, path[depth - 1]);
+    tset32(d, right[depth - 1] ? &p->r : &p->l, off);
+  }
+  return atomic_load(&d->hdr->corrupt) ? t_bad(d) : SHMD_OK;
+}
+
 int tr_insert(struct dict *d, uint32_t *root, uint32_t off, int score_order) {
   struct tnode *n = (struct tnode *)blk_data(d, off);
   struct tkey k = {n->ord, tn_key(n), n->klen, score_order};
+  if (!n->l && !n->r) return insert_rot(d, root, off, &k, 0);
   struct sm s = {d, &k, 0, 0, 0};
   uint32_t l, r;
   split(&s, *root, &l, &r, 0);
@@ -276,6 +330,8 @@ int tr_select(const struct dict *d, uint32_t root, uint64_t i, uint32_t *off_out
 
 /* Insert node off at position i of an implicit tree (i == count appends). */
 int tr_insert_at(struct dict *d, uint32_t *root, uint64_t i, uint32_t off) {
+  struct tnode *n = (struct tnode *)blk_data(d, off);
+  if (!n->l && !n->r) return insert_rot(d, root, off, NULL, i);
   struct sm s = {d, NULL, i, 0, 0};
   uint32_t l, r;
   split(&s, *root, &l, &r, 0);
