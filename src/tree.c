@@ -264,20 +264,62 @@ int tr_insert(struct dict *d, uint32_t *root, uint32_t off, int score_order) {
 }
 
 /* Remove the node equal to k from *root; *off_out is it (0 if absent). The
- * caller frees it. */
+ * caller frees it. By descent and rotations: find the node, rotate it down
+ * (the child of higher priority goes up) until it has at most one child,
+ * splice it out, and recount the path from the bottom up. */
 int tr_erase(struct dict *d, uint32_t *root, const struct tkey *k, uint32_t *off_out) {
-  struct sm s = {d, k, 0, 0, 0};
-  uint32_t l, mr, m, r;
-  split(&s, *root, &l, &mr, 0);
-  s.le = 1;
-  split(&s, mr, &m, &r, 0);
-  if (s.err) return s.err;
-  if (m && cnt_of(d, m) != 1) return t_bad(d);
-  uint32_t t = merge(&s, l, r, 0);
-  if (s.err) return s.err;
-  *root = t; /* roots live in the caller's memory; c_done stores them */
-  *off_out = m;
-  return SHMD_OK;
+  uint32_t path[TREE_MAX_DEPTH];
+  uint8_t right[TREE_MAX_DEPTH];
+  int depth = 0;
+  uint32_t t = *root;
+  struct tnode *tn = NULL;
+  *off_out = 0;
+  while (t) {
+    tn = depth < TREE_MAX_DEPTH ? tn_get(d, t) : NULL;
+    if (!tn) return t_bad(d);
+    int c = tn_cmp(k, tn);
+    if (c == 0) break;
+    path[depth] = t;
+    right[depth++] = (uint8_t)(c > 0);
+    t = c > 0 ? tn->r : tn->l;
+  }
+  if (!t) return SHMD_OK; /* absent: nothing changed */
+  while (tn->l && tn->r) {
+    struct tnode *l = tn_get(d, tn->l), *r = tn_get(d, tn->r);
+    if (!l || !r || depth >= TREE_MAX_DEPTH) return t_bad(d);
+    uint32_t up;
+    if (l->prio > r->prio) { /* rotate right: l goes up, t becomes its right child */
+      up = tn->l;
+      tset32(d, &tn->l, l->r);
+      tset32(d, &l->r, t);
+      right[depth] = 1;
+    } else { /* rotate left: r goes up, t becomes its left child */
+      up = tn->r;
+      tset32(d, &tn->r, r->l);
+      tset32(d, &r->l, t);
+      right[depth] = 0;
+    }
+    if (depth == 0)
+      *root = up;
+    else
+      tset32(d, right[depth - 1] ? &((struct tnode *)blk_data(d, path[depth - 1]))->r
+                                 : &((struct tnode *)blk_data(d, path[depth - 1]))->l,
+             up);
+    path[depth++] = up;
+  }
+  uint32_t child = tn->l ? tn->l : tn->r;
+  if (depth == 0)
+    *root = child; /* roots live in the caller's memory; c_done stores them */
+  else
+    tset32(d, right[depth - 1] ? &((struct tnode *)blk_data(d, path[depth - 1]))->r
+                               : &((struct tnode *)blk_data(d, path[depth - 1]))->l,
+           child);
+  tset32(d, &tn->l, 0);
+  tset32(d, &tn->r, 0);
+  tset32(d, &tn->cnt, 1);
+  for (int i = depth - 1; i >= 0; i--) fix(d, (struct tnode *)blk_data(d, path[i]));
+  *off_out = t;
+  return atomic_load(&d->hdr->corrupt) ? t_bad(d) : SHMD_OK;
 }
 
 /* Number of nodes ordered before k. Lock-free safe. */
