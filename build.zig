@@ -14,7 +14,6 @@
 //!                             (built only; scripts/fuzz.sh runs them, see test/fuzz/README.md)
 //!
 //! Options: -Doptimize=<mode> (default ReleaseFast), -Dsanitize=<bool> (default true),
-//!          -Dcrash-points=<bool> (default false; adds -DSHMD_CRASH_POINTS=1),
 //!          -Dfuzz-cc=<compiler> (default clang-14; needs its libFuzzer runtime,
 //!          Debian package libclang-rt-14-dev).
 //!
@@ -96,11 +95,6 @@ pub fn build(b: *std.Build) !void {
         "sanitize",
         "Also build and run the C tests with the system cc under ASan/UBSan (default: true)",
     ) orelse true;
-    const crash_points = b.option(
-        bool,
-        "crash-points",
-        "Compile with -DSHMD_CRASH_POINTS=1 (default: false)",
-    ) orelse false;
     const fuzz_cc = b.option(
         []const u8,
         "fuzz-cc",
@@ -118,7 +112,6 @@ pub fn build(b: *std.Build) !void {
     var lib_flags: std.ArrayList([]const u8) = .empty;
     try lib_flags.appendSlice(b.allocator, &common_c_flags);
     try lib_flags.append(b.allocator, "-fvisibility=hidden");
-    if (crash_points) try lib_flags.append(b.allocator, "-DSHMD_CRASH_POINTS=1");
 
     // ---- default step: host shared library -------------------------------------------
     const host_lib = addSharedLib(b, target, optimize, src_files, lib_flags.items);
@@ -224,7 +217,6 @@ pub fn build(b: *std.Build) !void {
     var test_flags: std.ArrayList([]const u8) = .empty;
     try test_flags.appendSlice(b.allocator, &common_c_flags);
     try test_flags.append(b.allocator, "-UNDEBUG");
-    if (crash_points) try test_flags.append(b.allocator, "-DSHMD_CRASH_POINTS=1");
 
     for (test_files) |file| {
         const name = stem(file);
@@ -256,7 +248,6 @@ pub fn build(b: *std.Build) !void {
     try cc_flags.appendSlice(b.allocator, &sanitizer_flags);
     try cc_flags.appendSlice(b.allocator, &common_c_flags);
     try cc_flags.append(b.allocator, "-pthread");
-    if (crash_points) try cc_flags.append(b.allocator, "-DSHMD_CRASH_POINTS=1");
 
     var src_objs: std.ArrayList(std.Build.LazyPath) = .empty;
     for (src_files) |file| {
