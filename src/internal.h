@@ -120,6 +120,7 @@ struct dict {
   void *lock_handle;             /* platform lock object, where one is needed (Windows) */
   uint32_t oflags;
   uint64_t hits, misses;
+  uint64_t ahead_failed;         /* committed size at which committing ahead last failed */
   /* write-command context, used only while holding the lock */
   uint32_t touched[32];
   uint32_t ntouched;
@@ -185,6 +186,8 @@ void os_lock_close(struct dict *d);
 int seg_open(struct dict *d, const char *name, uint32_t flags, double reserve);
 void seg_close(struct dict *d);
 int seg_commit(struct dict *d, uint64_t upto);
+/* One bounded step of committing memory ahead of the heap top (+ extra bytes). */
+void seg_commit_ahead(struct dict *d, uint64_t extra);
 
 /* ---- lock.c: a write command's frame ---- */
 int w_begin(struct dict *d);

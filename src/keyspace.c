@@ -396,6 +396,12 @@ void ks_maintain(struct dict *d) {
     return;
   }
   if (ks->garbage) gc_step(d, 16);
+  /* Commit memory ahead, including the next table once this one is half full
+   * (its allocation at the doubling must not commit 4 << log2 bytes at once). */
+  uint64_t next_table = ks->rehashidx < 0 && ks->log2[0] < 31 && ks->count * 2 >= (1ull << ks->log2[0])
+                            ? (8ull << ks->log2[0]) + 64
+                            : 0;
+  seg_commit_ahead(d, next_table);
   if (ks->rehashidx >= 0) {
     rehash_step(d, REHASH_STEP);
     return;

@@ -9,16 +9,25 @@
  * that finds a wrong magic, version, byte order, lock ABI or size refuses the
  * segment with SHMD_E_SEGMENT.
  *
- * Growth: memory is committed (posix_fallocate) in steps of an eighth of what
- * is committed, at least 1 MiB, never past the reserve. `committed` only grows
- * and is not journaled: extra committed memory after a rollback is harmless.
+ * Growth: memory is committed (posix_fallocate) ahead of need, one bounded
+ * step per write command (seg_commit_ahead, from ks_maintain), so no command
+ * pays for committing much: posix_fallocate clears the pages it commits, about
+ * 0.1 ms per MiB, and one step of an eighth of a large segment once stalled a
+ * SET for tens of milliseconds. The target keeps AHEAD_MIN (or 1/64 of the
+ * heap) committed beyond the heap top, plus, once the key index is half full,
+ * the next (doubled) index table, so the table's allocation at the doubling
+ * finds its memory committed. An allocation larger than what is ahead still
+ * commits what it needs at once (seg_commit). Never past the reserve.
+ * `committed` only grows and is not journaled: extra committed memory after a
+ * rollback is harmless.
  */
 #include <stdio.h>
 #include <time.h>
 
 #include "internal.h"
 
-#define COMMIT_STEP_MIN (1ull << 20)
+#define COMMIT_STEP (1ull << 20)  /* committed ahead by one write command, at most */
+#define AHEAD_MIN (2ull << 20)    /* committed beyond the heap top, at least */
 #define COMMIT_ALIGN (1ull << 16)
 
 static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
@@ -35,8 +44,7 @@ int seg_commit(struct dict *d, uint64_t upto) {
   if (upto > reserve)
     return shmd_err(SHMD_E_FULL, "dictionary full: %llu bytes reserved, %llu needed",
                     (unsigned long long)reserve, (unsigned long long)upto);
-  uint64_t step = have / 8 > COMMIT_STEP_MIN ? have / 8 : COMMIT_STEP_MIN;
-  uint64_t want = align_up(upto > have + step ? upto : have + step, COMMIT_ALIGN);
+  uint64_t want = align_up(upto, COMMIT_ALIGN);
   if (want > reserve) want = reserve;
   int rc = os_commit(d->fd, have, want);
   if (rc == SHMD_E_FULL && want > upto) {
@@ -47,6 +55,23 @@ int seg_commit(struct dict *d, uint64_t upto) {
   if (rc != SHMD_OK) return rc;
   atomic_store_explicit(&d->hdr->committed, want, memory_order_release);
   return SHMD_OK;
+}
+
+void seg_commit_ahead(struct dict *d, uint64_t extra) {
+  uint64_t top = (uint64_t)heap_top(d) << UNIT_SHIFT;
+  if (!top) return;
+  uint64_t ahead = top / 64 > AHEAD_MIN ? top / 64 : AHEAD_MIN;
+  uint64_t target = top + ahead + extra, have = seg_committed(d);
+  if (target > d->map_len) target = d->map_len;
+  if (have >= target || have == d->ahead_failed) return;
+  uint64_t want = align_up(have + COMMIT_STEP < target ? have + COMMIT_STEP : target, COMMIT_ALIGN);
+  if (want > d->map_len) want = d->map_len;
+  /* Best effort: when shared memory is full, the allocation that needs the
+   * memory reports it. */
+  if (os_commit(d->fd, have, want) == SHMD_OK)
+    atomic_store_explicit(&d->hdr->committed, want, memory_order_release);
+  else
+    d->ahead_failed = have; /* do not try again until something else commits */
 }
 
 #define JOURNAL_FIRST (1ull << 20) /* journal bytes committed at creation */

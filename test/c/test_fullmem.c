@@ -245,10 +245,17 @@ int main(void) {
     filler += (uint64_t)w;
   }
   CHECK(tmpfs_free() == 0);
-  rc = kset(h, 350000, 20000);
+  /* memory the dictionary committed ahead of need is used up first, then FULL */
+  int n3b = fill(h, 350000, &rc);
   CHECK(rc == SHMD_E_FULL);
   CHECK(n3 > 300000);
   CHECK(all_present(h, 300000, n3, 1));
+  CHECK(all_present(h, 350000, n3b, 1));
+  for (int i = 350000; i < n3b; i++) {
+    char k[32];
+    snprintf(k, sizeof k, "k:%d", i);
+    CHECK(tdel(h, k) == 1);
+  }
   double committed = info(h, SHMD_INFO_COMMITTED);
   /* a big DEL needs journal room it may not be able to commit: whatever it
    * answers, the dictionary stays consistent and the keys are gone or there */
