@@ -1,8 +1,10 @@
 /**
  * Turns the JSON left in `bench/results/` by the benchmarks into
- * `bench/RESULTS.md`: machine, versions, date, the targets with PASS/FAIL,
- * per runtime the table of medians with their spread and the ratios, and
- * "Where the nanoseconds go" from the profile runs.
+ * `bench/RESULTS.md` and the charts in `bench/charts/`: machine, versions,
+ * date, one table of every target with PASS/FAIL, per runtime the table of
+ * medians with their spread and the ratios, the containers against Redis,
+ * "Where the nanoseconds go" from the profile runs, then one section per
+ * module in `bench/sections/` (see `support/section.ts`).
  *
  * ```sh
  * node_modules/.bin/deno run -A bench/report.ts
@@ -11,21 +13,38 @@
  * Deno only (it formats the result with `deno fmt`).
  *
  * (`npm run bench` runs it last.) A missing result file is reported as
- * missing in the document, never silently skipped.
+ * missing in the document, never silently skipped; a section module whose
+ * suite has no results says "not run". A section module that throws (or
+ * returns something that is not a section) is reported as failed in the
+ * document, and the report exits with status 1 after writing it.
+ *
+ * Sections: every `bench/sections/<suite>.ts` is imported, in the order
+ * {@link SECTION_ORDER} and then alphabetically; its default export gets the
+ * absolute path of `bench/results/` and returns `{ title, markdown, charts,
+ * targets }` or `null`. Its charts are rendered by `support/svg.ts` to
+ * `bench/charts/<file>` and shown under its markdown; its targets join the
+ * table at the top.
+ *
+ * Environment (for testing the report itself): `BENCH_SECTIONS_DIR` reads
+ * the section modules from another directory; `BENCH_REPORT_DIR` writes
+ * `RESULTS.md` and `charts/` to another directory.
  *
  * @module
  */
 
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
+import { resolve } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { CoreResult, Row } from "./core.bench.ts";
 import type { ContainerRow, ContainersResult } from "./containers.bench.ts";
 import type { ProfileResult, ProfileRow } from "./profile.bench.ts";
 import type { Runtime } from "./support/env.ts";
 import { mops } from "./support/measure.ts";
+import type { BarChart, Chart, Section, SectionFn, Target } from "./support/section.ts";
+import { renderChart } from "./support/svg.ts";
 import { OPS } from "./systems/types.ts";
 
 const RUNTIMES: readonly Runtime[] = ["deno", "bun"];
@@ -99,8 +118,8 @@ function cellOf(res: CoreResult, op: string, system: string): Row | undefined {
   return res.rows.find((r) => r.op === op && r.system === system);
 }
 
-function coreSection(res: CoreResult): string[] {
-  const out: string[] = [];
+function coreSection(res: CoreResult, rt: Runtime, charts: Chart[]): string[] {
+  const out: string[] = [embed(charts, coreChart(res, rt)), ""];
   const systems = res.systems.filter((s) =>
     s.check === "ok" && res.rows.some((r) => r.system === s.id)
   );
@@ -179,27 +198,163 @@ function coreSection(res: CoreResult): string[] {
   return out;
 }
 
-function targetsSection(core: Partial<Record<Runtime, CoreResult>>): string[] {
-  const out = [
-    `| target (same run) | ${RUNTIMES.join(" | ")} |`,
-    `| --- | ${RUNTIMES.map(() => "---").join(" | ")} |`,
-  ];
-  for (const t of TARGETS) {
-    const cells = RUNTIMES.map((rt) => {
+/* ---- the targets ----------------------------------------------------------------- */
+
+/** One row of the targets table: what, which suite, and a cell per runtime column. */
+interface TargetRow {
+  target: string;
+  suite: string;
+  cells: Record<string, string>;
+}
+
+/** The core issue's targets: shmdict op ÷ lmdb-js op in the same run, per runtime. */
+function coreTargets(core: Partial<Record<Runtime, CoreResult>>): TargetRow[] {
+  return TARGETS.map((t) => {
+    const cells: Record<string, string> = {};
+    for (const rt of RUNTIMES) {
       const res = core[rt];
       const mine = res && cellOf(res, t.op, "shmdict")?.opsPerSec;
       const theirs = res && cellOf(res, t.op, "lmdb")?.opsPerSec;
-      if (mine === undefined || theirs === undefined) return "not measured";
+      if (res === undefined || mine === undefined || theirs === undefined) {
+        cells[rt] = "not measured";
+        continue;
+      }
       const x = mine / theirs;
-      const a = cellOf(res!, t.op, "shmdict")?.rounds ?? [];
-      const b = cellOf(res!, t.op, "lmdb")?.rounds ?? [];
+      const a = cellOf(res, t.op, "shmdict")?.rounds ?? [];
+      const b = cellOf(res, t.op, "lmdb")?.rounds ?? [];
       const perRound = a.map((m, i) => (b[i] ? ratio(m / b[i]) : "—")).join(" / ");
-      return `${x >= t.factor ? "**PASS**" : "**FAIL**"} ${ratio(x)} ` +
+      cells[rt] = `${x >= t.factor ? "**PASS**" : "**FAIL**"} ${ratio(x)} ` +
         `(${mops(mine)} vs ${mops(theirs)} M ops/s; per round ${perRound})`;
-    });
-    out.push(`| ${t.what} | ${cells.join(" | ")} |`);
+    }
+    return { target: t.what, suite: "core", cells };
+  });
+}
+
+/** A section's targets as rows; a result per runtime (several are joined with `;`). */
+function sectionTargets(suite: string, targets: Target[]): TargetRow[] {
+  return targets.map((t) => {
+    const cells: Record<string, string> = {};
+    for (const r of t.results) {
+      const cell = `${r.pass ? "**PASS**" : "**FAIL**"} ${r.figure}`;
+      cells[r.runtime] = cells[r.runtime] === undefined ? cell : `${cells[r.runtime]}; ${cell}`;
+    }
+    return { target: t.target, suite, cells };
+  });
+}
+
+/**
+ * The one targets table: a column per runtime (deno, bun, then any other
+ * name a section used, such as `all`), "—" where a target has no figure.
+ */
+function targetsTable(rows: TargetRow[]): string[] {
+  const cols: string[] = [...RUNTIMES];
+  for (const r of rows) for (const c of Object.keys(r.cells)) if (!cols.includes(c)) cols.push(c);
+  const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const out = [
+    `| target | suite | ${cols.join(" | ")} |`,
+    `| --- | --- | ${cols.map(() => "---").join(" | ")} |`,
+  ];
+  for (const r of rows) {
+    out.push(
+      `| ${cell(r.target)} | ${r.suite} | ${
+        cols.map((c) => cell(r.cells[c] ?? "—")).join(" | ")
+      } |`,
+    );
   }
+  const all = rows.flatMap((r) => Object.values(r.cells));
+  const pass = all.filter((c) => c.startsWith("**PASS**")).length;
+  const fail = all.filter((c) => c.startsWith("**FAIL**")).length;
+  const none = all.length - pass - fail;
+  out.push(
+    "",
+    `Met: ${pass}; not met: ${fail}${
+      none > 0 ? `; without a figure (not run or failed): ${none}` : ""
+    }. ` +
+      "Ratios compare figures from the same run; the sections below have the details.",
+  );
   return out;
+}
+
+/* ---- charts ------------------------------------------------------------------------- */
+
+/** Adds `chart` to those the report writes and returns the Markdown that shows it. */
+function embed(charts: Chart[], chart: Chart): string {
+  charts.push(chart);
+  return `![${chart.title.replace(/[[\]]/g, "")}](charts/${chart.file})`;
+}
+
+/** The operations the core chart shows (`getInto` is in the tables). */
+const CHART_OPS = ["get", "getBytes", "set", "incr"] as const;
+
+/** M ops/s of every system that passed its check, per operation, on a log scale. */
+function coreChart(res: CoreResult, rt: Runtime): BarChart {
+  const systems = res.systems.filter((s) =>
+    s.check === "ok" && res.rows.some((r) => r.system === s.id)
+  );
+  return {
+    kind: "bar",
+    file: `core-${rt}.svg`,
+    title: `${rt} ${res.runtimeVersion}: ${res.settings.keys.toLocaleString("en")} keys, ` +
+      `${res.settings.valueBytes}-byte values, random order (higher is better)`,
+    unit: "M ops/s, median",
+    log: true,
+    groups: CHART_OPS.filter((op) => res.rows.some((r) => r.op === op)).map((op) => ({
+      label: op,
+      bars: systems.map((s) => {
+        const v = cellOf(res, op, s.id)?.opsPerSec;
+        return { label: s.label, value: v === undefined ? null : v / 1e6 };
+      }),
+    })),
+  };
+}
+
+/** Containers: shmdict, Redis one at a time and pipelined, per operation, log scale. */
+function containersChart(r: ContainersResult, rt: Runtime): BarChart {
+  const ids = ["shmdict", "redis", "redis-p100"].filter((id) =>
+    r.rows.some((x) => x.system === id)
+  );
+  const label = (id: string): string => r.systems.find((s) => s.id === id)?.label ?? id;
+  return {
+    kind: "bar",
+    file: `containers-${rt}.svg`,
+    title: `${rt} ${r.runtimeVersion}: container commands, shmdict vs Redis (higher is better)`,
+    unit: "M ops/s, median",
+    log: true,
+    groups: [...new Set(r.rows.map((x) => x.op))].map((op) => ({
+      label: op,
+      bars: ids.map((id) => {
+        const v = r.rows.find((x) => x.op === op && x.system === id)?.opsPerSec;
+        return { label: label(id), value: v === undefined ? null : v / 1e6 };
+      }),
+    })),
+  };
+}
+
+/** `blpop` wake-up latency, p50 and p99, per pusher → waiter pair, log scale. */
+function blpopChart(res: Partial<Record<Runtime, ContainersResult>>): BarChart {
+  const groups: BarChart["groups"] = [];
+  for (const rt of RUNTIMES) {
+    for (const waiter of RUNTIMES) {
+      const rows = (res[rt]?.blpop ?? []).filter((b) => b.pusher === rt && b.waiter === waiter);
+      if (rows.length === 0) continue;
+      const bars: BarChart["groups"][number]["bars"] = [];
+      for (const system of ["shmdict", "redis"]) {
+        const b = rows.find((x) => x.system === system);
+        const name = system === "shmdict" ? "shmdict" : "Redis";
+        bars.push({ label: `${name} p50`, value: b?.p50 ?? null });
+        bars.push({ label: `${name} p99`, value: b?.p99 ?? null });
+      }
+      groups.push({ label: `${rt} → ${waiter}`, bars });
+    }
+  }
+  return {
+    kind: "bar",
+    file: "blpop-latency.svg",
+    title: "blpop wake-up latency across processes (lower is better)",
+    unit: "µs",
+    log: true,
+    groups,
+  };
 }
 
 /* ---- where the nanoseconds go ---------------------------------------------------- */
@@ -369,7 +524,10 @@ function nanosSection(prof: Partial<Record<Runtime, ProfileResult | null>>): str
 
 /* ---- containers ------------------------------------------------------------------ */
 
-function containersSection(res: Partial<Record<Runtime, ContainersResult>>): string[] {
+function containersSection(
+  res: Partial<Record<Runtime, ContainersResult>>,
+  charts: Chart[],
+): string[] {
   const have = RUNTIMES.filter((rt) => res[rt]);
   if (have.length === 0) {
     return ["No containers results (bench/containers.bench.ts did not run)."];
@@ -417,6 +575,8 @@ function containersSection(res: Partial<Record<Runtime, ContainersResult>>): str
     out.push(
       `### ${rt} ${r.runtimeVersion}`,
       "",
+      embed(charts, containersChart(r, rt)),
+      "",
       "M ops/s, median (interquartile range in parentheses), and shmdict ÷ Redis " +
         "(> 1: shmdict is faster):",
       "",
@@ -457,6 +617,8 @@ function containersSection(res: Partial<Record<Runtime, ContainersResult>>): str
       "runtime, then the same one; for Redis both ends use ioredis on loopback. " +
       `${st.blpopRounds} timed rounds after 20 untimed ones; µs.`,
     "",
+    embed(charts, blpopChart(res)),
+    "",
     "| system | pusher → waiter | p50 | p90 | p99 | max | min | mean |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   );
@@ -480,7 +642,119 @@ function containersSection(res: Partial<Record<Runtime, ContainersResult>>): str
   return out;
 }
 
-function main(): void {
+/* ---- section modules --------------------------------------------------------------- */
+
+/** Suites in the order their sections appear; others follow alphabetically. */
+export const SECTION_ORDER: readonly string[] = [
+  "restart",
+  "growth",
+  "memory",
+  "shared",
+  "scaling",
+  "mixed",
+];
+
+/** What became of one section module. */
+type Loaded =
+  | { suite: string; state: "ok"; section: Section }
+  | { suite: string; state: "not run" }
+  | { suite: string; state: "failed"; error: string };
+
+/** The suites that have a module in `dir`, in report order. */
+function sectionSuites(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const suites = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+    .map((f) => f.slice(0, -3));
+  const rank = (s: string): number => {
+    const i = SECTION_ORDER.indexOf(s);
+    return i < 0 ? SECTION_ORDER.length : i;
+  };
+  return suites.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Throws unless `x` has the shape of a {@link Section} (modules are loaded at run time). */
+function checkSection(x: unknown): Section {
+  const o = x as Partial<Record<keyof Section, unknown>>;
+  if (typeof x !== "object" || x === null) throw new Error("did not return an object or null");
+  if (typeof o.title !== "string") throw new Error("`title` is not a string");
+  if (typeof o.markdown !== "string") throw new Error("`markdown` is not a string");
+  if (!Array.isArray(o.charts)) throw new Error("`charts` is not an array");
+  if (!Array.isArray(o.targets)) throw new Error("`targets` is not an array");
+  for (const c of o.charts as Partial<Chart>[]) {
+    if (typeof c?.file !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*\.svg$/.test(c.file)) {
+      throw new Error(`chart file ${JSON.stringify(c?.file)} is not a plain name ending in .svg`);
+    }
+    if (c.kind !== "bar" && c.kind !== "line") {
+      throw new Error(`chart ${c.file}: kind ${JSON.stringify(c.kind)}`);
+    }
+  }
+  for (const t of o.targets as Partial<Target>[]) {
+    if (typeof t?.target !== "string" || !Array.isArray(t.results)) {
+      throw new Error(`a target is not { target, results }: ${JSON.stringify(t)}`);
+    }
+  }
+  return x as Section;
+}
+
+/** Imports `dir/<suite>.ts` and calls its default export with the results directory. */
+async function loadSection(dir: string, suite: string, resultsDir: string): Promise<Loaded> {
+  try {
+    const mod = await import(pathToFileURL(resolve(dir, `${suite}.ts`)).href) as {
+      default?: unknown;
+    };
+    if (typeof mod.default !== "function") throw new Error("no default export function");
+    const out = await (mod.default as SectionFn)(resultsDir);
+    if (out === null || out === undefined) return { suite, state: "not run" };
+    return { suite, state: "ok", section: checkSection(out) };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    return { suite, state: "failed", error: error.split("\n")[0] };
+  }
+}
+
+/** The Markdown of a loaded section: its heading, its body, its charts. */
+function sectionMarkdown(l: Loaded, charts: Chart[]): string[] {
+  if (l.state === "not run") {
+    return [
+      `## ${l.suite}`,
+      "",
+      `Not run: no results from \`bench/${l.suite}.bench.ts\` in bench/results/ ` +
+      `(\`npm run bench -- ${l.suite}\` runs it).`,
+    ];
+  }
+  if (l.state === "failed") {
+    return [`## ${l.suite}`, "", `**FAILED**: bench/sections/${l.suite}.ts: ${l.error}`];
+  }
+  const out = [`## ${l.section.title}`, "", l.section.markdown.trim()];
+  if (l.section.charts.length > 0) {
+    out.push("", ...l.section.charts.flatMap((c) => [embed(charts, c), ""]));
+  }
+  return out;
+}
+
+/** Targets rows for a loaded section; one "not run" / "FAILED" row when it has none to give. */
+function loadedTargets(l: Loaded): TargetRow[] {
+  if (l.state === "ok") return sectionTargets(l.suite, l.section.targets);
+  const what = l.state === "not run" ? "not run" : "**FAILED** (see its section)";
+  const cells: Record<string, string> = {};
+  for (const rt of RUNTIMES) cells[rt] = what;
+  return [{ target: `the ${l.suite} suite's targets`, suite: l.suite, cells }];
+}
+
+/** Writes every chart to `dir`; two charts with one file name are an error. */
+function writeCharts(dir: string, charts: Chart[]): void {
+  const seen = new Set<string>();
+  for (const c of charts) {
+    if (seen.has(c.file)) throw new Error(`two charts are called ${c.file}`);
+    seen.add(c.file);
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const c of charts) writeFileSync(`${dir}/${c.file}`, renderChart(c));
+}
+
+async function main(): Promise<void> {
+  const charts: Chart[] = [];
   const core: Partial<Record<Runtime, CoreResult>> = {};
   const prof: Partial<Record<Runtime, ProfileResult | null>> = {};
   for (const rt of RUNTIMES) {
@@ -492,6 +766,12 @@ function main(): void {
   for (const rt of RUNTIMES) {
     const c = load<ContainersResult>(`containers-${rt}.json`);
     if (c) containers[rt] = c;
+  }
+  const sectionsDir = process.env.BENCH_SECTIONS_DIR || here("./sections/");
+  const outDir = process.env.BENCH_REPORT_DIR || here("./");
+  const loaded: Loaded[] = [];
+  for (const suite of sectionSuites(sectionsDir)) {
+    loaded.push(await loadSection(sectionsDir, suite, here("./results/")));
   }
   const any = Object.values(core)[0];
   /* Runtimes first, then the rest in the order the runs recorded them. */
@@ -511,9 +791,13 @@ function main(): void {
   const md: string[] = [
     "# Benchmark results",
     "",
-    "Written by `npm run bench` (scripts/bench.sh: `bench/core.bench.ts` and " +
-    "`bench/containers.bench.ts` and `bench/profile.bench.ts` under Deno and Bun, then `bench/report.ts`). " +
+    "Written by `npm run bench` (scripts/bench.sh: every `bench/*.bench.ts` suite under Deno " +
+    "and Bun, then `bench/report.ts`, which also draws the charts in `bench/charts/`). " +
     `Report written ${new Date().toISOString()}.`,
+    "",
+    "## Targets",
+    "",
+    ...targetsTable([...coreTargets(core), ...loaded.flatMap(loadedTargets)]),
     "",
     "## Machine",
     "",
@@ -527,11 +811,7 @@ function main(): void {
     `| ${Object.keys(versions).map(() => "---").join(" | ")} |`,
     `| ${Object.values(versions).join(" | ")} |`,
     "",
-    "## Targets",
-    "",
-    ...targetsSection(core),
-    "",
-    "## What was measured",
+    "## Core: what was measured",
     "",
     "- 100,000 keys of 12 bytes (`key:00000001`…) with 100-byte ASCII values, plus 100,000 " +
     'counters (`ctr:…`, loaded as `"0"`) for `incr`; keys are read and written in one ' +
@@ -580,15 +860,35 @@ function main(): void {
     const c = core[rt];
     md.push("", `## ${rt}${c ? ` ${c.runtimeVersion}` : ""}`, "");
     if (!c) md.push(`No result: bench/results/${rt}.json is missing (the ${rt} run failed).`);
-    else md.push(...coreSection(c));
+    else md.push(...coreSection(c, rt, charts));
   }
-  md.push("", "## Containers", "", ...containersSection(containers));
-  md.push("", "## Where the nanoseconds go", "", ...nanosSection(prof), "");
-  const path = here("./RESULTS.md");
+  md.push("", "## Containers", "", ...containersSection(containers, charts));
+  md.push("", "## Where the nanoseconds go", "", ...nanosSection(prof));
+  for (const l of loaded) md.push("", ...sectionMarkdown(l, charts));
+  if (existsSync(here("./READERS.md"))) {
+    md.push(
+      "",
+      "## Readers in separate processes",
+      "",
+      "`bench/readers.bench.ts` writes its own report: [READERS.md](READERS.md).",
+    );
+  }
+  md.push("");
+  writeCharts(resolve(outDir, "charts"), charts);
+  const path = resolve(outDir, "RESULTS.md");
   writeFileSync(path, md.join("\n"));
   /* Keep the file as `deno fmt` (which covers bench/) wants it. */
-  execFileSync(process.execPath, ["fmt", "--quiet", path], { stdio: "inherit" });
-  console.log(`wrote ${path}`);
+  execFileSync(process.execPath, ["fmt", "--quiet", "--config", here("../deno.json"), path], {
+    stdio: "inherit",
+  });
+  console.log(`wrote ${path} and ${charts.length} charts in ${resolve(outDir, "charts")}/`);
+  const failed = loaded.filter((l) => l.state === "failed");
+  for (const l of failed) {
+    if (l.state === "failed") {
+      console.error(`${resolve(sectionsDir, l.suite)}.ts failed: ${l.error}`);
+    }
+  }
+  if (failed.length > 0) process.exit(1);
 }
 
-main();
+await main();
