@@ -32,15 +32,15 @@ export class Progress {
     const now = performance.now();
     if (now - this.last < (tty ? 100 : 5000)) return;
     this.last = now;
-    this.show(done, note, false);
+    this.#show(done, note, false);
   }
 
   /** Ends the step, printing the elapsed time. */
   done(note = ""): void {
-    this.show(this.total, note, true);
+    this.#show(this.total, note, true);
   }
 
-  private show(done: number, note: string, end: boolean): void {
+  #show(done: number, note: string, end: boolean): void {
     const secs = (performance.now() - this.start) / 1000;
     const frac = this.total > 0 ? Math.min(1, done / this.total) : 0;
     let bar = "";

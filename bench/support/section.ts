@@ -17,12 +17,15 @@ export interface Bar {
 
 /** A bar chart: groups (e.g. operations) of bars (e.g. systems). */
 export interface BarChart {
+  /** Discriminates the chart kinds. */
   kind: "bar";
   /** File name under `bench/charts/`, ending in `.svg`. */
   file: string;
+  /** The chart's title, drawn above it. */
   title: string;
   /** The unit of the values, e.g. `M ops/s` or `ms`. */
   unit: string;
+  /** Groups of bars, drawn in this order. */
   groups: { label: string; bars: Bar[] }[];
   /** Draw the value axis on a log scale (values spanning orders of magnitude). */
   log?: boolean;
@@ -30,14 +33,21 @@ export interface BarChart {
 
 /** A line chart: series of (x, y) points. */
 export interface LineChart {
+  /** Discriminates the chart kinds. */
   kind: "line";
   /** File name under `bench/charts/`, ending in `.svg`. */
   file: string;
+  /** The chart's title, drawn above it. */
   title: string;
+  /** The x axis's label, with its unit. */
   xLabel: string;
+  /** The y axis's label, with its unit. */
   yLabel: string;
+  /** The lines, each a list of (x, y) points in drawing order. */
   series: { label: string; points: [number, number][] }[];
+  /** Draw the x axis on a log scale. */
   logX?: boolean;
+  /** Draw the y axis on a log scale. */
   logY?: boolean;
 }
 
@@ -58,7 +68,9 @@ export interface Section {
   title: string;
   /** Markdown body: what was measured, how, the tables. */
   markdown: string;
+  /** Charts the report renders to `bench/charts/` and embeds. */
   charts: Chart[];
+  /** Targets for the report's one targets table. */
   targets: Target[];
 }
 
