@@ -397,39 +397,39 @@ export const SHMD_DEFAULT_RESERVE = 1024 * 1024 * 1024;
 export const SHMD_MAX_HANDLES = 1024;
 
 /** Success (`SHMD_OK`). */
-export const SHMD_OK = 0;
+export const SHMD_OK: number = 0;
 /** No such key / condition not met: Redis's nil, not an error (`SHMD_NIL`). */
-export const SHMD_NIL = -1;
+export const SHMD_NIL: number = -1;
 /** Invalid argument (`SHMD_E_INVAL`). */
-export const SHMD_E_INVAL = -2;
+export const SHMD_E_INVAL: number = -2;
 /** The segment (or /dev/shm) is full (`SHMD_E_FULL`). */
-export const SHMD_E_FULL = -3;
+export const SHMD_E_FULL: number = -3;
 /** Operation against a key holding the wrong kind of value (`SHMD_E_WRONGTYPE`). */
-export const SHMD_E_WRONGTYPE = -4;
+export const SHMD_E_WRONGTYPE: number = -4;
 /** Value is not an integer or out of range (`SHMD_E_NOTINT`). */
-export const SHMD_E_NOTINT = -5;
+export const SHMD_E_NOTINT: number = -5;
 /** Value is not a valid float (`SHMD_E_NOTFLOAT`). */
-export const SHMD_E_NOTFLOAT = -6;
+export const SHMD_E_NOTFLOAT: number = -6;
 /** Increment or decrement would overflow (`SHMD_E_OVERFLOW`). */
-export const SHMD_E_OVERFLOW = -7;
+export const SHMD_E_OVERFLOW: number = -7;
 /** Bad magic, version, lock ABI, size or permissions (`SHMD_E_SEGMENT`). */
-export const SHMD_E_SEGMENT = -8;
+export const SHMD_E_SEGMENT: number = -8;
 /** Segment exists and exclusive creation was asked (`SHMD_E_EXISTS`). */
-export const SHMD_E_EXISTS = -9;
+export const SHMD_E_EXISTS: number = -9;
 /** No such segment, or (RENAME) no such key (`SHMD_E_NOENT`). */
-export const SHMD_E_NOENT = -10;
+export const SHMD_E_NOENT: number = -10;
 /** Write command on a read-only handle (`SHMD_E_READONLY`). */
-export const SHMD_E_READONLY = -11;
+export const SHMD_E_READONLY: number = -11;
 /** The segment failed a consistency check (`SHMD_E_CORRUPT`). */
-export const SHMD_E_CORRUPT = -12;
+export const SHMD_E_CORRUPT: number = -12;
 /** Bad or closed handle (`SHMD_E_HANDLE`). */
-export const SHMD_E_HANDLE = -13;
+export const SHMD_E_HANDLE: number = -13;
 /** Operating-system error (`SHMD_E_SYS`). */
-export const SHMD_E_SYS = -14;
+export const SHMD_E_SYS: number = -14;
 /** Key, value or command larger than the limits (`SHMD_E_TOOBIG`). */
-export const SHMD_E_TOOBIG = -15;
+export const SHMD_E_TOOBIG: number = -15;
 /** Too many handles open (`SHMD_E_BUSY`). */
-export const SHMD_E_BUSY = -16;
+export const SHMD_E_BUSY: number = -16;
 
 /** `shmd_type()`: no such key (`SHMD_T_NONE`). */
 export const SHMD_T_NONE = 0;
@@ -680,14 +680,12 @@ export const SHMD_INFO_COUNT = 13;
 
 /* ---- the JavaScript-facing interface ------------------------------------ */
 
-declare const ptrBrand: unique symbol;
-
 /**
  * An opaque native pointer, as the runtime's FFI represents it (a pointer
  * object in Deno, a number in Bun). Only {@link Native.ptr} makes one; compute
  * it once per buffer and cache it.
  */
-export type Ptr = { readonly [ptrBrand]: "shmdict.Ptr" };
+export type Ptr = { readonly __shmdictPtr: "shmdict.Ptr" };
 
 /**
  * The loaded library as JavaScript sees it: every symbol of {@link symbols}

@@ -10,6 +10,8 @@
 #               zig-out/fuzz/ci-crashes/; SHMD_FUZZ_SECONDS=0 skips the stage)
 #   deno-check  deno check   on lib/ ffi/ test/ bench/ (directories holding .ts files only)
 #   deno-lint   deno lint    on the same directories
+#   deno-doc    deno doc --lint on the public entry points (lib/mod.ts, ffi/mod.ts): every
+#               export documented, with explicit types
 #   ts-deno     deno run -A test/run.ts [filters]
 #   ts-bun      bun test/run.ts [filters]
 #   conformance-deno / conformance-bun
@@ -82,6 +84,7 @@ fi
 if ((${#ts_dirs[@]})); then
   stage deno-check "$deno" check "${ts_dirs[@]}"
   stage deno-lint "$deno" lint "${ts_dirs[@]}"
+  stage deno-doc "$deno" doc --lint lib/mod.ts ffi/mod.ts
 fi
 stage ts-deno "$deno" run -A test/run.ts "$@"
 stage ts-bun "$bun" test/run.ts "$@"
