@@ -1,0 +1,511 @@
+/**
+ * Growth without stalls: the latency of EVERY insert while a fresh shmdict
+ * dictionary grows from 0 to 10 M keys (12-byte keys, 100-byte values), and
+ * the same for a JavaScript `Map` in the same run (optionally Redis `SET`, one
+ * awaited command at a time, on fewer keys).
+ *
+ * ```sh
+ * node_modules/.bin/deno run -A bench/growth.bench.ts
+ * node_modules/.bin/bun bench/growth.bench.ts
+ * BENCH_GROWTH_KEYS=1000000 BENCH_ONLY=shmdict …
+ * BENCH_REDIS_PORT=6390 BENCH_GROWTH_REDIS_KEYS=200000 …  # add Redis
+ * ```
+ *
+ * How: keys and values are generated 65,536 at a time (untimed), then every
+ * `set` is timed alone: `t1 = now(); set(); t2 = now()`, the next interval
+ * starting at `t2`, so each figure holds one `set`, one clock read and the
+ * loop's bookkeeping (the clock read's cost is recorded in the settings). The
+ * clock is `Bun.nanoseconds()` under Bun and `clock_gettime(CLOCK_MONOTONIC)`
+ * through `Deno.dlopen` under Deno (`support/big-clock.ts`: Deno's
+ * `performance.now()` also resolves below a microsecond here but costs about
+ * 170 ns a read; what it resolves is measured and recorded too). Wall time:
+ * on a shared machine the OS may deschedule the process in the middle of a
+ * `set`, which shows as an isolated slow insert at a random key count, not at
+ * the same place in every run.
+ *
+ * shmdict: `open(name, { size })` with `size` reserved up front (4 GiB for
+ * 10 M keys; memory is committed as the segment grows), then `set` per key.
+ * Every 1,024 inserts (untimed) it reads `info()` and records when the index
+ * table's bucket count, its rehashing flag or the committed memory changed,
+ * so that each stall can be placed against a table doubling or a commit.
+ *
+ * Recorded: p50, p90, p99, p99.9, p99.99, max; counts above 100 µs and 1 ms;
+ * the 20 slowest inserts with the key count at which each happened; a
+ * percentile curve; max, p99 and mean per window of 100,000 inserts; a log
+ * histogram. Correctness: every `set` must return `"OK"`; after the run the
+ * key count must match and sampled keys must read back their values.
+ *
+ * Writes `bench/results/growth-<runtime>.json` ({@link GrowthResult}).
+ *
+ * @module
+ */
+
+import process from "node:process";
+import type { Redis } from "ioredis";
+import { type Dict, drop, open } from "../lib/mod.ts";
+import { calibrate, fineClock } from "./support/big-clock.ts";
+import {
+  BIG_KEY_BYTES,
+  BIG_VALUE_BYTES,
+  bigKey,
+  bigValue,
+  count,
+  fillChunk,
+  quantile,
+  spread,
+} from "./support/big-data.ts";
+import { connectRedis, redisVersion } from "./support/big-redis.ts";
+import type {
+  GrowthEvent,
+  GrowthResult,
+  GrowthSystem,
+  GrowthWindow,
+  HistBucket,
+  SlowSet,
+} from "./support/big-results.ts";
+import {
+  env,
+  envNumber,
+  exit,
+  packageVersion,
+  progress,
+  runtime,
+  runtimeVersion,
+  selector,
+  writeResult,
+} from "./support/env.ts";
+import { cpuNow } from "./support/measure.ts";
+import { Progress } from "./support/progress.ts";
+
+/** Keys generated (untimed) between runs of timed inserts. */
+const CHUNK = 65_536;
+/** Inserts per window of the per-window figures. */
+const WINDOW = 100_000;
+/** Inserts between two (untimed) `info()` reads. */
+const EVENT_EVERY = 1024;
+/** The slowest inserts reported. */
+const TOP = 20;
+/** Histogram buckets per decade, from 10 ns. */
+const HIST_PER_DECADE = 10;
+
+const clock = fineClock();
+const now = clock.now;
+
+/** log2 of {@link EVENT_EVERY}: inserts `i` and `j` share a block when `i >> BLOCK_SHIFT === j >> BLOCK_SHIFT`. */
+const BLOCK_SHIFT = 10;
+
+/**
+ * Records insert latencies into `lat` (ns, index = keys before the insert)
+ * and the process's CPU time per block of {@link EVENT_EVERY} inserts into
+ * `cpu` (ns, index = block).
+ */
+type Filler = (lat: Float64Array, cpu: Float64Array, n: number) => Promise<GrowthEvent[]>;
+
+function fail(what: string, got: unknown, want: unknown): never {
+  throw new Error(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+/** shmdict: a fresh dictionary, one `set` per key. */
+function shmdictFiller(name: string, size: number): { fill: Filler; close: () => void } {
+  let db: Dict | null = null;
+  return {
+    fill(lat, cpu, n) {
+      drop(name);
+      db = open(name, { size });
+      const d = db;
+      const keys: string[] = new Array(CHUNK);
+      const values: string[] = new Array(CHUNK);
+      const events: GrowthEvent[] = [];
+      let info = d.info();
+      events.push({
+        at: 0,
+        buckets: info.buckets,
+        rehashing: info.rehashing,
+        committedBytes: info.committedBytes,
+      });
+      const p = new Progress(`shmdict: ${count(n)} inserts, each timed`, n);
+      for (let start = 0; start < n; start += CHUNK) {
+        const m = fillChunk(start, CHUNK, n, keys, values);
+        let c0 = cpuNow();
+        let t = now();
+        for (let j = 0; j < m; j++) {
+          const ok = d.set(keys[j], values[j]);
+          const t1 = now();
+          lat[start + j] = t1 - t;
+          t = t1;
+          if (ok !== "OK") fail(`set(${keys[j]})`, ok, "OK");
+          if ((j & (EVENT_EVERY - 1)) === EVENT_EVERY - 1 || j === m - 1) {
+            const c1 = cpuNow();
+            cpu[(start + j) >> BLOCK_SHIFT] = (c1 - c0) * 1e6;
+            const i2 = d.info();
+            if (
+              i2.buckets !== info.buckets || i2.rehashing !== info.rehashing ||
+              i2.committedBytes !== info.committedBytes
+            ) {
+              events.push({
+                at: start + j + 1,
+                buckets: i2.buckets,
+                rehashing: i2.rehashing,
+                committedBytes: i2.committedBytes,
+              });
+            }
+            info = i2;
+            c0 = cpuNow();
+            t = now();
+          }
+        }
+        p.update(start + m);
+      }
+      p.done();
+      const last = d.info();
+      events.push({
+        at: n,
+        buckets: last.buckets,
+        rehashing: last.rehashing,
+        committedBytes: last.committedBytes,
+      });
+      if (d.dbsize() !== n) fail("dbsize after the inserts", d.dbsize(), n);
+      for (const i of spread(n, 1000)) {
+        if (d.get(bigKey(i)) !== bigValue(i)) {
+          fail(`get(${bigKey(i)})`, d.get(bigKey(i)), bigValue(i));
+        }
+      }
+      return Promise.resolve(events);
+    },
+    close() {
+      db?.close();
+      db = null;
+      drop(name);
+    },
+  };
+}
+
+/** A JavaScript `Map`, one `set` per key. */
+function mapFiller(): { fill: Filler; close: () => void } {
+  let map: Map<string, string> | null = null;
+  return {
+    fill(lat, cpu, n) {
+      map = new Map();
+      const mp = map;
+      const keys: string[] = new Array(CHUNK);
+      const values: string[] = new Array(CHUNK);
+      const p = new Progress(`Map: ${count(n)} inserts, each timed`, n);
+      for (let start = 0; start < n; start += CHUNK) {
+        const m = fillChunk(start, CHUNK, n, keys, values);
+        let c0 = cpuNow();
+        let t = now();
+        for (let j = 0; j < m; j++) {
+          mp.set(keys[j], values[j]);
+          const t1 = now();
+          lat[start + j] = t1 - t;
+          t = t1;
+          if ((j & (EVENT_EVERY - 1)) === EVENT_EVERY - 1 || j === m - 1) {
+            cpu[(start + j) >> BLOCK_SHIFT] = (cpuNow() - c0) * 1e6;
+            c0 = cpuNow();
+            t = now();
+          }
+        }
+        p.update(start + m);
+      }
+      p.done();
+      if (mp.size !== n) fail("map.size after the inserts", mp.size, n);
+      for (const i of spread(n, 1000)) {
+        if (mp.get(bigKey(i)) !== bigValue(i)) {
+          fail(`map.get(${bigKey(i)})`, mp.get(bigKey(i)), bigValue(i));
+        }
+      }
+      return Promise.resolve([]);
+    },
+    close() {
+      map = null;
+    },
+  };
+}
+
+/** Redis: one awaited `SET` per key after a `FLUSHALL`. */
+function redisFiller(r: Redis): { fill: Filler; close: () => Promise<void> } {
+  return {
+    async fill(lat, cpu, n) {
+      await r.flushall("SYNC");
+      const keys: string[] = new Array(CHUNK);
+      const values: string[] = new Array(CHUNK);
+      const p = new Progress(`Redis: ${count(n)} SETs, one at a time, each timed`, n);
+      for (let start = 0; start < n; start += CHUNK) {
+        const m = fillChunk(start, CHUNK, n, keys, values);
+        let c0 = cpuNow();
+        let t = now();
+        for (let j = 0; j < m; j++) {
+          const ok = await r.set(keys[j], values[j]);
+          const t1 = now();
+          lat[start + j] = t1 - t;
+          t = t1;
+          if (ok !== "OK") fail(`SET ${keys[j]}`, ok, "OK");
+          if ((j & (EVENT_EVERY - 1)) === EVENT_EVERY - 1 || j === m - 1) {
+            cpu[(start + j) >> BLOCK_SHIFT] = (cpuNow() - c0) * 1e6;
+            c0 = cpuNow();
+            t = now();
+          }
+        }
+        p.update(start + m);
+      }
+      p.done();
+      const size = await r.dbsize();
+      if (size !== n) fail("DBSIZE after the SETs", size, n);
+      for (const i of spread(n, 200)) {
+        const v = await r.get(bigKey(i));
+        if (v !== bigValue(i)) fail(`GET ${bigKey(i)}`, v, bigValue(i));
+      }
+      return [];
+    },
+    async close() {
+      await r.flushall("SYNC");
+      r.disconnect();
+    },
+  };
+}
+
+/** The figures of one recording. */
+function analyze(
+  id: string,
+  label: string,
+  detail: string,
+  lat: Float64Array,
+  cpu: Float64Array,
+  n: number,
+  events: GrowthEvent[],
+): GrowthSystem {
+  const rec = lat.subarray(0, n);
+  const sorted = Float64Array.from(rec).sort();
+  let sum = 0;
+  let over1ms = 0;
+  let over100us = 0;
+  for (let i = 0; i < n; i++) {
+    const x = rec[i];
+    sum += x;
+    if (x > 1e6) over1ms++;
+    if (x > 1e5) over100us++;
+  }
+  /* the slowest TOP: everything at or above the TOP-th largest latency */
+  const cut = sorted[Math.max(0, n - TOP)];
+  const top: SlowSet[] = [];
+  for (let i = 0; i < n; i++) if (rec[i] >= cut) top.push({ at: i, ns: rec[i] });
+  top.sort((a, b) => b.ns - a.ns || a.at - b.at);
+  top.length = Math.min(top.length, TOP);
+  for (const t of top) {
+    const b = t.at >> BLOCK_SHIFT;
+    let wall = 0;
+    for (let i = b << BLOCK_SHIFT; i < Math.min(n, (b + 1) << BLOCK_SHIFT); i++) wall += rec[i];
+    t.blockWallNs = wall;
+    t.blockCpuNs = cpu[b];
+  }
+  /* percentile curve: x = 1 / (1 - q), four points a decade, then the max */
+  const percentiles: [number, number][] = [];
+  for (let k = 0;; k++) {
+    const x = 10 ** (k / 4);
+    if (x > n) break;
+    percentiles.push([x, quantile(sorted, 1 - 1 / x)]);
+  }
+  percentiles.push([n, sorted[n - 1]]);
+  const windows: GrowthWindow[] = [];
+  for (let s = 0; s < n; s += WINDOW) {
+    const w = Float64Array.from(rec.subarray(s, Math.min(n, s + WINDOW))).sort();
+    let ws = 0;
+    for (const x of w) ws += x;
+    windows.push({
+      end: s + w.length,
+      maxNs: w[w.length - 1],
+      p99Ns: quantile(w, 0.99),
+      meanNs: ws / w.length,
+    });
+  }
+  const histogram: HistBucket[] = [];
+  {
+    let b = 0;
+    let lo = 10;
+    let hi = 10 * 10 ** (1 / HIST_PER_DECADE);
+    let c = 0;
+    let i = 0;
+    while (i < n && sorted[i] < lo) {
+      c++;
+      i++;
+    }
+    if (c > 0) histogram.push({ lowNs: 0, highNs: lo, count: c });
+    while (i < n) {
+      if (!Number.isFinite(hi)) throw new Error(`${id}: a latency is not a finite number`);
+      c = 0;
+      while (i < n && sorted[i] < hi) {
+        c++;
+        i++;
+      }
+      if (c > 0) histogram.push({ lowNs: lo, highNs: hi, count: c });
+      b++;
+      lo = hi;
+      hi = 10 * 10 ** ((b + 1) / HIST_PER_DECADE);
+    }
+  }
+  return {
+    id,
+    label,
+    detail,
+    keys: n,
+    totalMs: sum / 1e6,
+    p50Ns: quantile(sorted, 0.5),
+    p90Ns: quantile(sorted, 0.9),
+    p99Ns: quantile(sorted, 0.99),
+    p999Ns: quantile(sorted, 0.999),
+    p9999Ns: quantile(sorted, 0.9999),
+    maxNs: sorted[n - 1],
+    meanNs: sum / n,
+    over1ms,
+    over100us,
+    top,
+    percentiles,
+    windowKeys: WINDOW,
+    windows,
+    histogram,
+    events,
+  };
+}
+
+function us(ns: number): string {
+  return `${(ns / 1000).toFixed(ns < 10_000 ? 2 : 0)} µs`;
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const n = Math.floor(envNumber("BENCH_GROWTH_KEYS", 10_000_000));
+  if (n > 99_999_999) throw new Error("BENCH_GROWTH_KEYS: at most 99,999,999");
+  const redisPort = env("BENCH_REDIS_PORT") === undefined ? null : envNumber("BENCH_REDIS_PORT", 0);
+  const redisKeys = Math.floor(Number(env("BENCH_GROWTH_REDIS_KEYS") ?? "0"));
+  const pick = selector(["shmdict", "map", "redis"], []);
+  const size = Math.max(4 * 2 ** 30, Math.ceil((n * 400) / 2 ** 30) * 2 ** 30);
+  const sizeText = `${size / 2 ** 30}GiB`;
+  const name = `bench-growth-${process.pid}`;
+
+  const cal = calibrate(now);
+  const perf = calibrate(() => performance.now() * 1e6);
+  progress(
+    `growth: ${count(n)} inserts; clock ${clock.name}: ${cal.readNs.toFixed(0)} ns a read, ` +
+      `steps of ${cal.stepNs.toFixed(0)} ns; performance.now() steps of ${
+        perf.stepNs.toFixed(0)
+      } ns ` +
+      `(${perf.readNs.toFixed(0)} ns a read)`,
+  );
+
+  const versions: Record<string, string> = {};
+  const systems: GrowthSystem[] = [];
+  const lat = new Float64Array(Math.max(n, redisKeys));
+  const cpu = new Float64Array((Math.max(n, redisKeys) >> BLOCK_SHIFT) + 1);
+  const cleanups: (() => void | Promise<void>)[] = [];
+  const onSignal = (): void => {
+    drop(name);
+    exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    if (pick.system("shmdict")) {
+      const f = shmdictFiller(name, size);
+      cleanups.push(f.close);
+      const events = await f.fill(lat, cpu, n);
+      f.close();
+      const s = analyze(
+        "shmdict",
+        "shmdict",
+        `\`open(name, { size: "${sizeText}" })\`, then \`set(key, value)\` per key`,
+        lat,
+        cpu,
+        n,
+        events,
+      );
+      systems.push(s);
+      progress(
+        `  shmdict: p50 ${us(s.p50Ns)}, p99.99 ${us(s.p9999Ns)}, max ${us(s.maxNs)} ` +
+          `at ${count(s.top[0].at)} keys; ${s.over1ms} inserts over 1 ms`,
+      );
+    }
+    if (pick.system("map")) {
+      const f = mapFiller();
+      const events = await f.fill(lat, cpu, n);
+      f.close();
+      const s = analyze(
+        "map",
+        "Map",
+        "`new Map()`, then `map.set(key, value)` per key",
+        lat,
+        cpu,
+        n,
+        events,
+      );
+      systems.push(s);
+      progress(
+        `  Map: p50 ${us(s.p50Ns)}, p99.99 ${us(s.p9999Ns)}, max ${us(s.maxNs)} ` +
+          `at ${count(s.top[0].at)} keys; ${s.over1ms} inserts over 1 ms`,
+      );
+    }
+    if (pick.system("redis") && redisKeys > 0) {
+      if (redisPort === null) {
+        progress("Redis skipped: BENCH_REDIS_PORT is not set");
+      } else {
+        const r = await connectRedis(redisPort);
+        versions["redis-server"] = await redisVersion(r);
+        versions.ioredis = packageVersion("ioredis");
+        const f = redisFiller(r);
+        cleanups.push(f.close);
+        const events = await f.fill(lat, cpu, redisKeys);
+        const s = analyze(
+          "redis",
+          "Redis",
+          "ioredis, `await r.set(key, value)` one at a time over loopback",
+          lat,
+          cpu,
+          redisKeys,
+          events,
+        );
+        systems.push(s);
+        progress(`  Redis: p50 ${us(s.p50Ns)}, p99.99 ${us(s.p9999Ns)}, max ${us(s.maxNs)}`);
+      }
+    } else if (pick.system("redis") && redisKeys === 0 && env("BENCH_ONLY") !== undefined) {
+      progress("Redis skipped: set BENCH_GROWTH_REDIS_KEYS (e.g. 1000000) to include it");
+    }
+  } finally {
+    for (const c of cleanups.reverse()) await c();
+  }
+
+  const result: GrowthResult = {
+    suite: "growth",
+    runtime,
+    runtimeVersion,
+    date: new Date().toISOString(),
+    wallSeconds: (performance.now() - started) / 1000,
+    versions,
+    settings: {
+      keys: n,
+      keyBytes: BIG_KEY_BYTES,
+      valueBytes: BIG_VALUE_BYTES,
+      segmentSize: sizeText,
+      windowKeys: WINDOW,
+      chunk: CHUNK,
+      clock: clock.name,
+      clockReadNs: cal.readNs,
+      clockStepNs: cal.stepNs,
+      performanceNowStepNs: perf.stepNs,
+      redisKeys: systems.some((s) => s.id === "redis") ? redisKeys : 0,
+      eventEvery: EVENT_EVERY,
+    },
+    systems,
+  };
+  const path = writeResult(`growth-${runtime}.json`, result);
+  progress(`wrote ${path} (${result.wallSeconds.toFixed(0)} s)`);
+  return 0;
+}
+
+if (import.meta.main) {
+  let code = 1;
+  try {
+    code = await main();
+  } catch (err) {
+    console.error(`==> ${runtime}: growth benchmark FAILED: ${(err as Error).stack ?? err}`);
+  }
+  exit(code);
+}

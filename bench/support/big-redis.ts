@@ -1,0 +1,45 @@
+/**
+ * A connection to the benchmark's private Redis (`BENCH_REDIS_PORT`, started
+ * by scripts/bench.sh), for the large suites. It fails loudly: no retries, no
+ * quiet reconnection, so a lost server fails the run instead of skewing it.
+ *
+ * @module
+ */
+
+import { Redis } from "ioredis";
+
+/** Connects to 127.0.0.1:`port`. @throws {Error} naming the port when it cannot. */
+export async function connectRedis(port: number): Promise<Redis> {
+  const r = new Redis({
+    host: "127.0.0.1",
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  let lastError: Error | null = null;
+  r.on("error", (err: Error) => lastError = err);
+  try {
+    await r.connect();
+  } catch (err) {
+    r.disconnect();
+    throw new Error(
+      `cannot connect to Redis on 127.0.0.1:${port}: ${(lastError ?? err as Error).message}`,
+    );
+  }
+  return r;
+}
+
+/** A field of `INFO <section>` as a number. @throws {Error} when absent. */
+export async function redisInfoNumber(r: Redis, section: string, field: string): Promise<number> {
+  const text = await r.info(section);
+  const m = new RegExp(`^${field}:(\\S+)`, "m").exec(text);
+  if (m === null) throw new Error(`INFO ${section} has no ${field}`);
+  return Number(m[1]);
+}
+
+/** The server's version (`redis_version`). */
+export async function redisVersion(r: Redis): Promise<string> {
+  const text = await r.info("server");
+  return /redis_version:(\S+)/.exec(text)?.[1] ?? "unknown";
+}
