@@ -260,7 +260,9 @@ async function parent(): Promise<number> {
         s.share.push(Math.min(...reps.map((r) => r.cpuMs / r.ms)));
       }
       const m = (id: PhaseId): string => (perPhase.get(id)!.ops.at(-1)! / 1e6).toFixed(2);
-      prog.update(cycle + 1, `hot1@0 ${m("hot1@0")}, hot2 ${m("hot2")} M/s`);
+      if (cycle + 1 < cycles) {
+        prog.update(cycle + 1, `hot1@0 ${m("hot1@0")}, hot2 ${m("hot2")} M/s`);
+      }
     }
     prog.done();
     for (const ch of children) ch.end();

@@ -337,7 +337,7 @@ function generate(
       lines.push(line);
       pending += line.length;
       if (pending >= 8 << 20) flush();
-      if ((i & 1023) === 0) p.update(i);
+      if ((i & 1023) === 1023) p.update(i + 1);
     }
     flush();
   } finally {

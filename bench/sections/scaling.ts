@@ -72,18 +72,31 @@ function readerPart(
   );
   L.push("");
   const head = ["scenario", ...runs.map((x) => `${x.runtime} ${x.result.runtimeVersion}`)];
-  const rows: [string, (r: ReadersResult) => number[]][] = [
-    ["1 reader", (r) => pairMean(r, "r1@0", "r1@1")],
-    ["2 readers (one per CPU), together", (r) => r.phases.find((p) => p.id === "r2")!.readers],
-    ["1 reader + 1 writer on other keys", (r) => pairMean(r, "r1w1-other@0", "r1w1-other@1")],
-    ["1 reader + 1 writer on the same keys", (r) => pairMean(r, "r1w1-same@0", "r1w1-same@1")],
+  /* [table label, chart label, per-cycle reader rates] */
+  const rows: [string, string, (r: ReadersResult) => number[]][] = [
+    ["1 reader", "1 reader", (r) => pairMean(r, "r1@0", "r1@1")],
+    [
+      "2 readers (one per CPU), together",
+      "2 readers",
+      (r) => r.phases.find((p) => p.id === "r2")!.readers,
+    ],
+    [
+      "1 reader + 1 writer on other keys",
+      "+ writer, other keys",
+      (r) => pairMean(r, "r1w1-other@0", "r1w1-other@1"),
+    ],
+    [
+      "1 reader + 1 writer on the same keys",
+      "+ writer, same keys",
+      (r) => pairMean(r, "r1w1-same@0", "r1w1-same@1"),
+    ],
   ];
   L.push("Reader `get`s, million per second: median over the cycles (quartiles).");
   L.push("");
   L.push(
     ...table(
       head,
-      rows.map(([label, f]) => [
+      rows.map(([label, , f]) => [
         label,
         ...runs.map(({ result: r }) => `${M(median(f(r)))} (${iqr(f(r), M)})`),
       ]),
@@ -128,7 +141,7 @@ function readerPart(
     file: "scaling-readers.svg",
     title: "Readers across processes: get throughput (median over cycles)",
     unit: "M ops/s",
-    groups: rows.map(([label, f]) => ({
+    groups: rows.map(([, label, f]) => ({
       label,
       bars: runs.map(({ runtime, result: r }) => ({
         label: `${runtime} ${r.runtimeVersion}`,
@@ -182,17 +195,18 @@ function incrPart(
     const b = phase(r, "hot1@1");
     return phase(r, "hot1@0").map((x, i) => (x + (b[i] ?? x)) / 2);
   };
-  const rows: [string, (r: ScalingResult) => number[]][] = [
-    ["1 process, one hot key", one],
-    ["2 processes, the same hot key (together)", (r) => phase(r, "hot2")],
-    ["2 processes, a key each (together)", (r) => phase(r, "own2")],
+  /* [table label, chart label, per-cycle rates] */
+  const rows: [string, string, (r: ScalingResult) => number[]][] = [
+    ["1 process, one hot key", "1 process", one],
+    ["2 processes, the same hot key (together)", "2, one hot key", (r) => phase(r, "hot2")],
+    ["2 processes, a key each (together)", "2, a key each", (r) => phase(r, "own2")],
   ];
   L.push("`incr` per second, million: median over the cycles (quartiles).");
   L.push("");
   L.push(
     ...table(
       head,
-      rows.map(([label, f]) => [
+      rows.map(([label, , f]) => [
         label,
         ...runs.map(({ result: r }) => `${M(median(f(r)))} (${iqr(f(r), M)})`),
       ]),
@@ -256,7 +270,7 @@ function incrPart(
     file: "scaling-incr.svg",
     title: "incr across processes (median over cycles)",
     unit: "M ops/s",
-    groups: rows.map(([label, f]) => ({
+    groups: rows.map(([, label, f]) => ({
       label,
       bars: runs.map(({ runtime, result: r }) => ({
         label: `${runtime} ${r.runtimeVersion}`,

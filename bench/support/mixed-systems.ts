@@ -87,7 +87,7 @@ function load(what: string, n: number, put: (i: number) => void): void {
   const p = new Progress(`loading ${what} (${n.toLocaleString("en")} keys)`, n);
   for (let i = 0; i < n; i++) {
     put(i);
-    if ((i & 16383) === 0) p.update(i);
+    if ((i & 16383) === 16383) p.update(i + 1);
   }
   p.done();
 }
