@@ -21,7 +21,10 @@
  * 170 ns a read; what it resolves is measured and recorded too). Wall time:
  * on a shared machine the OS may deschedule the process in the middle of a
  * `set`, which shows as an isolated slow insert at a random key count, not at
- * the same place in every run.
+ * the same place in every run: so the main thread's CPU time
+ * (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)` through the runtime's FFI) is
+ * read around every block of 1,024 inserts, and each of the slowest inserts
+ * carries its block's CPU time next to its wall time.
  *
  * shmdict: `open(name, { size })` with `size` reserved up front (4 GiB for
  * 10 M keys; memory is committed as the segment grows), then `set` per key.
@@ -43,7 +46,7 @@
 import process from "node:process";
 import type { Redis } from "ioredis";
 import { type Dict, drop, open } from "../lib/mod.ts";
-import { calibrate, fineClock } from "./support/big-clock.ts";
+import { calibrate, fineClock, threadCpuClock } from "./support/big-clock.ts";
 import {
   BIG_KEY_BYTES,
   BIG_VALUE_BYTES,
@@ -74,7 +77,6 @@ import {
   selector,
   writeResult,
 } from "./support/env.ts";
-import { cpuNow } from "./support/measure.ts";
 import { Progress } from "./support/progress.ts";
 
 /** Keys generated (untimed) between runs of timed inserts. */
@@ -85,18 +87,26 @@ const WINDOW = 100_000;
 const EVENT_EVERY = 1024;
 /** The slowest inserts reported. */
 const TOP = 20;
+/**
+ * A block of inserts counts as "running" when the main thread's CPU time is
+ * at least this share of the block's summed latencies (else it was mostly
+ * descheduled or waiting).
+ */
+const RUNNING_SHARE = 0.5;
 /** Histogram buckets per decade, from 10 ns. */
 const HIST_PER_DECADE = 10;
 
 const clock = fineClock();
 const now = clock.now;
+const cpuClock = await threadCpuClock();
+const cpuNow = cpuClock.now;
 
 /** log2 of {@link EVENT_EVERY}: inserts `i` and `j` share a block when `i >> BLOCK_SHIFT === j >> BLOCK_SHIFT`. */
 const BLOCK_SHIFT = 10;
 
 /**
  * Records insert latencies into `lat` (ns, index = keys before the insert)
- * and the process's CPU time per block of {@link EVENT_EVERY} inserts into
+ * and the main thread's CPU time per block of {@link EVENT_EVERY} inserts into
  * `cpu` (ns, index = block).
  */
 type Filler = (lat: Float64Array, cpu: Float64Array, n: number) => Promise<GrowthEvent[]>;
@@ -136,7 +146,7 @@ function shmdictFiller(name: string, size: number): { fill: Filler; close: () =>
           if (ok !== "OK") fail(`set(${keys[j]})`, ok, "OK");
           if ((j & (EVENT_EVERY - 1)) === EVENT_EVERY - 1 || j === m - 1) {
             const c1 = cpuNow();
-            cpu[(start + j) >> BLOCK_SHIFT] = (c1 - c0) * 1e6;
+            cpu[(start + j) >> BLOCK_SHIFT] = c1 - c0;
             const i2 = d.info();
             if (
               i2.buckets !== info.buckets || i2.rehashing !== info.rehashing ||
@@ -200,7 +210,7 @@ function mapFiller(): { fill: Filler; close: () => void } {
           lat[start + j] = t1 - t;
           t = t1;
           if ((j & (EVENT_EVERY - 1)) === EVENT_EVERY - 1 || j === m - 1) {
-            cpu[(start + j) >> BLOCK_SHIFT] = (cpuNow() - c0) * 1e6;
+            cpu[(start + j) >> BLOCK_SHIFT] = cpuNow() - c0;
             c0 = cpuNow();
             t = now();
           }
@@ -241,7 +251,7 @@ function redisFiller(r: Redis): { fill: Filler; close: () => Promise<void> } {
           t = t1;
           if (ok !== "OK") fail(`SET ${keys[j]}`, ok, "OK");
           if ((j & (EVENT_EVERY - 1)) === EVENT_EVERY - 1 || j === m - 1) {
-            cpu[(start + j) >> BLOCK_SHIFT] = (cpuNow() - c0) * 1e6;
+            cpu[(start + j) >> BLOCK_SHIFT] = cpuNow() - c0;
             c0 = cpuNow();
             t = now();
           }
@@ -285,6 +295,23 @@ function analyze(
     if (x > 1e6) over1ms++;
     if (x > 1e5) over100us++;
   }
+  /* blocks whose main thread ran at least RUNNING_SHARE of their wall time */
+  const blocks = (n + (1 << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT;
+  const blockWall = new Float64Array(blocks);
+  for (let i = 0; i < n; i++) blockWall[i >> BLOCK_SHIFT] += rec[i];
+  let maxRunningNs = 0;
+  let maxRunningAt = 0;
+  let over1msRunning = 0;
+  for (let i = 0; i < n; i++) {
+    const b = i >> BLOCK_SHIFT;
+    if (cpu[b] < RUNNING_SHARE * blockWall[b]) continue;
+    const x = rec[i];
+    if (x > maxRunningNs) {
+      maxRunningNs = x;
+      maxRunningAt = i;
+    }
+    if (x > 1e6) over1msRunning++;
+  }
   /* the slowest TOP: everything at or above the TOP-th largest latency */
   const cut = sorted[Math.max(0, n - TOP)];
   const top: SlowSet[] = [];
@@ -292,11 +319,8 @@ function analyze(
   top.sort((a, b) => b.ns - a.ns || a.at - b.at);
   top.length = Math.min(top.length, TOP);
   for (const t of top) {
-    const b = t.at >> BLOCK_SHIFT;
-    let wall = 0;
-    for (let i = b << BLOCK_SHIFT; i < Math.min(n, (b + 1) << BLOCK_SHIFT); i++) wall += rec[i];
-    t.blockWallNs = wall;
-    t.blockCpuNs = cpu[b];
+    t.blockWallNs = blockWall[t.at >> BLOCK_SHIFT];
+    t.blockCpuNs = cpu[t.at >> BLOCK_SHIFT];
   }
   /* percentile curve: x = 1 / (1 - q), four points a decade, then the max */
   const percentiles: [number, number][] = [];
@@ -355,6 +379,9 @@ function analyze(
     p999Ns: quantile(sorted, 0.999),
     p9999Ns: quantile(sorted, 0.9999),
     maxNs: sorted[n - 1],
+    maxRunningNs,
+    maxRunningAt,
+    over1msRunning,
     meanNs: sum / n,
     over1ms,
     over100us,
@@ -489,9 +516,11 @@ async function main(): Promise<number> {
       clock: clock.name,
       clockReadNs: cal.readNs,
       clockStepNs: cal.stepNs,
+      cpuClock: cpuClock.name,
       performanceNowStepNs: perf.stepNs,
       redisKeys: systems.some((s) => s.id === "redis") ? redisKeys : 0,
       eventEvery: EVENT_EVERY,
+      runningShare: RUNNING_SHARE,
     },
     systems,
   };

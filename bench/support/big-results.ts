@@ -122,9 +122,10 @@ export interface SlowSet {
   /** Sum of the latencies of its block of 1,024 inserts (aligned), ns. */
   blockWallNs?: number;
   /**
-   * The process's CPU time (user + system, all threads) over that block, ns.
-   * Much less than `blockWallNs`: the process was not running for most of
-   * the stall (descheduled by the OS on a busy machine, or waiting).
+   * The main thread's CPU time over that block, ns (the clock is named in
+   * the settings). Much less than `blockWallNs`: the thread was not running
+   * for most of the stall (descheduled by the OS on a busy machine, or
+   * waiting).
    */
   blockCpuNs?: number;
 }
@@ -161,6 +162,14 @@ export interface GrowthSystem {
   p999Ns: number;
   p9999Ns: number;
   maxNs: number;
+  /**
+   * The slowest insert in a block whose main thread was running (CPU time at
+   * least `settings.runningShare` of the block's wall time), and where.
+   */
+  maxRunningNs: number;
+  maxRunningAt: number;
+  /** Inserts over 1 ms in such blocks. */
+  over1msRunning: number;
   meanNs: number;
   over1ms: number;
   over100us: number;
@@ -190,10 +199,14 @@ export interface GrowthResult extends ResultHead {
     clockReadNs: number;
     /** Smallest non-zero difference between two clock reads seen, ns. */
     clockStepNs: number;
+    /** The CPU-time clock read around every block of inserts. */
+    cpuClock: string;
     /** What `performance.now()` resolves here, ns (smallest step seen). */
     performanceNowStepNs: number;
     redisKeys: number;
     eventEvery: number;
+    /** CPU share of a block's wall time from which its thread counts as running. */
+    runningShare: number;
   };
   systems: GrowthSystem[];
 }
@@ -264,9 +277,11 @@ export function readResults<T extends ResultHead>(dir: string, suite: string): T
 /** `0.0123` ms → `"12.3 µs"`, `1234` → `"1.23 s"`: 3 significant digits, a fitting unit. */
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return "n/a";
-  if (ms >= 1000) return `${(ms / 1000).toPrecision(3)} s`;
-  if (ms >= 1) return `${ms.toPrecision(3)} ms`;
-  if (ms >= 0.001) return `${(ms * 1000).toPrecision(3)} µs`;
+  /* pick the unit after rounding, so that 999.96 ms reads "1.00 s", not "1.00e+3 ms" */
+  const r = Number(ms.toPrecision(3));
+  if (r >= 1000) return `${(ms / 1000).toPrecision(3)} s`;
+  if (r >= 1) return `${ms.toPrecision(3)} ms`;
+  if (r >= 0.001) return `${(ms * 1000).toPrecision(3)} µs`;
   return `${(ms * 1e6).toPrecision(3)} ns`;
 }
 
