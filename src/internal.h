@@ -239,6 +239,7 @@ void ks_delete(struct dict *d, uint32_t *link, uint32_t off);
 void ks_free_value(struct dict *d, struct entry *e);
 void ks_set_expire(struct dict *d, struct entry *e, int64_t when);
 void ks_maintain(struct dict *d);
+void ks_grow_step(struct dict *d);
 int ks_flush(struct dict *d);
 int ks_scan(struct dict *d, uint64_t cursor, const uint8_t *pat, uint32_t plen, uint64_t count,
             uint32_t type, int64_t now, uint8_t *out, uint32_t cap, uint64_t *next_out);

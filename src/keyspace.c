@@ -361,6 +361,15 @@ static int rehash_step(struct dict *d, uint32_t n) {
   return SHMD_OK;
 }
 
+/* Keep a rehash moving inside a command that inserts many keys (MSET, every
+ * command of a transaction): ks_maintain runs once per command, and a table
+ * that doubles while one command inserts 10,000 keys would otherwise stay
+ * half-moved, its chains growing with every key. Call it only where no link
+ * into a chain is held: it moves chains. */
+void ks_grow_step(struct dict *d) {
+  if (d->hdr->ks.rehashidx >= 0) rehash_step(d, REHASH_STEP);
+}
+
 static void active_expire(struct dict *d) {
   struct ks_state *ks = &d->hdr->ks;
   struct tabref t0;

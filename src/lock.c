@@ -87,6 +87,7 @@ int w_begin(struct dict *d) {
     if (!j_room(d, TXN_CMD_ROOM)) return j_fail(d, "this transaction");
     d->save_used = atomic_load_explicit(&d->hdr->jused, memory_order_relaxed);
     d->save_pending = d->npending;
+    ks_grow_step(d); /* a transaction of many inserts must keep a table doubling moving */
     return SHMD_OK;
   }
   if (atomic_load_explicit(&d->hdr->corrupt, memory_order_relaxed))

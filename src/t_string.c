@@ -231,7 +231,8 @@ SHMD_API int32_t shmd_mset(int32_t h, const uint8_t *argv, uint32_t argv_len, ui
   for (uint32_t i = 0; i < n; i += 2) {
     const uint8_t *key = argv_item(argv, &at, &klen);
     const uint8_t *val = argv_item(argv, &at, &vlen);
-    if (!j_room(d, 4096)) return w_end(d, j_fail(d, "this MSET"));
+    if (!j_room(d, 8192)) return w_end(d, j_fail(d, "this MSET"));
+    ks_grow_step(d); /* a big MSET must keep a table doubling moving */
     uint64_t hh = ks_hash(d, key, klen);
     rc = ks_find_live(d, key, klen, hh, &link, &off, now);
     if (!rc) rc = str_put(d, key, klen, hh, link, off, val, vlen, 0);

@@ -299,6 +299,7 @@ int main(void) {
   total += walk("set starting a rehash", c_set_new);
   CHECK(d->hdr->ks.rehashidx >= 0);
   total += walk("set during a rehash", c_set_inplace);
+  total += walk("mset during a rehash (it moves buckets per key)", c_mset);
   while (d->hdr->ks.rehashidx >= 0) sets("drive", "x");
   total += walk("set after a rehash", c_incr);
 
