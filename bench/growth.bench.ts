@@ -79,8 +79,12 @@ import {
 } from "./support/env.ts";
 import { Progress } from "./support/progress.ts";
 
-/** Keys generated (untimed) between runs of timed inserts. */
-const CHUNK = 65_536;
+/**
+ * Keys generated (untimed) between runs of timed inserts: small, so the
+ * harness's own fresh strings keep few young objects alive (with 65,536 per
+ * chunk, Deno's scavenges took 1–6 ms and some landed inside a timed `set`).
+ */
+const CHUNK = 4_096;
 /** Inserts per window of the per-window figures. */
 const WINDOW = 100_000;
 /** Inserts between two (untimed) `info()` reads. */
@@ -181,6 +185,65 @@ function shmdictFiller(name: string, size: number): { fill: Filler; close: () =>
         }
       }
       return Promise.resolve(events);
+    },
+    close() {
+      db?.close();
+      db = null;
+      drop(name);
+    },
+  };
+}
+
+/**
+ * shmdict through its byte API: one reused key buffer and one reused value
+ * buffer, patched in place (the index's digits) before every timed `set`, so
+ * the JavaScript side allocates nothing per insert and no garbage collection
+ * can land inside a timed call: what remains is the library's own latency.
+ * Each insert is timed alone (`t0 = now(); set(); t1 = now()`).
+ */
+function shmdictBytesFiller(name: string, size: number): { fill: Filler; close: () => void } {
+  let db: Dict | null = null;
+  return {
+    fill(lat, cpu, n) {
+      drop(name);
+      db = open(name, { size });
+      const d = db;
+      const key = new TextEncoder().encode(bigKey(0));
+      const value = new TextEncoder().encode(bigValue(0));
+      const kd = key.length - 8, vd = 0; /* where the 8 digits go */
+      const put = (buf: Uint8Array, at: number, i: number): void => {
+        for (let j = 7; j >= 0; j--) {
+          buf[at + j] = 48 + (i % 10);
+          i = Math.floor(i / 10);
+        }
+      };
+      const p = new Progress(`shmdict (bytes): ${count(n)} inserts, each timed`, n);
+      let c0 = cpuNow();
+      for (let i = 0; i < n; i++) {
+        put(key, kd, i + 1);
+        put(value, vd, i);
+        const t0 = now();
+        const ok = d.set(key, value);
+        lat[i] = now() - t0;
+        if (ok !== "OK") fail(`set(#${i})`, ok, "OK");
+        if ((i & (EVENT_EVERY - 1)) === EVENT_EVERY - 1 || i === n - 1) {
+          const c1 = cpuNow();
+          cpu[i >> BLOCK_SHIFT] = c1 - c0;
+          if ((i & 0xffff) === 0xffff) p.update(i + 1);
+          c0 = cpuNow();
+        }
+      }
+      p.done();
+      if (d.dbsize() !== n) fail("dbsize after the inserts", d.dbsize(), n);
+      for (const i of spread(n, 1000)) {
+        put(key, kd, i + 1);
+        put(value, vd, i);
+        const got = d.getBytes(key);
+        if (got === null || got.length !== value.length || got.some((b, j) => b !== value[j])) {
+          fail(`getBytes(#${i})`, got === null ? null : got.length, value.length);
+        }
+      }
+      return Promise.resolve([]);
     },
     close() {
       db?.close();
@@ -404,7 +467,7 @@ async function main(): Promise<number> {
   if (n > 99_999_999) throw new Error("BENCH_GROWTH_KEYS: at most 99,999,999");
   const redisPort = env("BENCH_REDIS_PORT") === undefined ? null : envNumber("BENCH_REDIS_PORT", 0);
   const redisKeys = Math.floor(Number(env("BENCH_GROWTH_REDIS_KEYS") ?? "0"));
-  const pick = selector(["shmdict", "map", "redis"], []);
+  const pick = selector(["shmdict", "shmdict-bytes", "map", "redis"], []);
   const size = Math.max(4 * 2 ** 30, Math.ceil((n * 400) / 2 ** 30) * 2 ** 30);
   const sizeText = `${size / 2 ** 30}GiB`;
   const name = `bench-growth-${process.pid}`;
@@ -448,6 +511,27 @@ async function main(): Promise<number> {
       systems.push(s);
       progress(
         `  shmdict: p50 ${us(s.p50Ns)}, p99.99 ${us(s.p9999Ns)}, max ${us(s.maxNs)} ` +
+          `at ${count(s.top[0].at)} keys; ${s.over1ms} inserts over 1 ms`,
+      );
+    }
+    if (pick.system("shmdict-bytes")) {
+      const f = shmdictBytesFiller(name, size);
+      cleanups.push(f.close);
+      const events = await f.fill(lat, cpu, n);
+      f.close();
+      const s = analyze(
+        "shmdict-bytes",
+        "shmdict (bytes)",
+        "the same with a reused `Uint8Array` key and value (no allocation per insert, so no " +
+          "garbage collection inside a timed call), each insert timed alone",
+        lat,
+        cpu,
+        n,
+        events,
+      );
+      systems.push(s);
+      progress(
+        `  shmdict (bytes): p50 ${us(s.p50Ns)}, p99.99 ${us(s.p9999Ns)}, max ${us(s.maxNs)} ` +
           `at ${count(s.top[0].at)} keys; ${s.over1ms} inserts over 1 ms`,
       );
     }
