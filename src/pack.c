@@ -33,9 +33,9 @@
  *
  * Writes (pk_splice): one primitive replaces a byte range of the elements with
  * new bytes, changing the count. In place when the block has room (and is not
- * more than about twice too large): the header and every byte from the splice
- * point to the end of the old or new elements, whichever is longer, are saved
- * in the undo journal first, then moved. Otherwise a new block is allocated
+ * more than about twice too large): the header and every byte the move
+ * writes (from the splice point to the new end) are saved in the undo journal
+ * first, then moved. Otherwise a new block is allocated
  * and filled (a fresh block needs no journal: on rollback the allocator's own
  * records free it again), the old block is freed (deferred to the command's
  * end) and the new root is returned for the caller to store through the
@@ -179,7 +179,10 @@ int pk_splice(struct dict *d, uint32_t *root, uint8_t type, uint32_t at, uint32_
     return SHMD_OK;
   }
   uint64_t need = PACK_HDR + (uint64_t)nused;
-  uint32_t end = used > nused ? used : nused;
+  /* every byte the move writes, [at, nused): even bytes past the current end
+   * may be reachable from the committed state when an earlier splice of the
+   * same command shortened the block */
+  uint32_t end = nused;
   if (!j_room(d, 4096 + (uint64_t)end - at)) return j_fail(d, "this change");
   if (off && need <= cap && cap <= 2 * need + 128) { /* in place */
     uint8_t *p = (uint8_t *)(h + 1);
