@@ -261,18 +261,7 @@ static int pk_find(const struct cview *v, const uint8_t *k, uint32_t kl, struct 
   struct pview pv;
   if (!v->roots[0]) return 0;
   if (pk_open(v->d, v->roots[0], v->type, &pv)) return R_RETRY;
-  uint32_t at = 0;
-  for (uint32_t i = 0; i < pv.n; i++) {
-    uint32_t sz = pk_elem(&pv, at, e);
-    if (!sz) return R_RETRY;
-    if (e->kl == kl && memcmp(e->k, k, kl) == 0) {
-      if (at_out) *at_out = at;
-      if (sz_out) *sz_out = sz;
-      return 1;
-    }
-    at += sz;
-  }
-  return 0;
+  return pk_search(&pv, k, kl, e, at_out, sz_out);
 }
 
 /* A hash field, set member or sorted-set member (with its score) by its

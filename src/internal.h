@@ -367,6 +367,8 @@ static inline int pk_fits(uint32_t kl, uint32_t vl) {
 int pk_open(const struct dict *d, uint32_t off, uint8_t type, struct pview *pv);
 uint32_t pk_elem(const struct pview *pv, uint32_t at, struct elem *e);
 int pk_skip(const struct pview *pv, uint64_t i, uint32_t *at);
+int pk_search(const struct pview *pv, const uint8_t *k, uint32_t kl, struct elem *e,
+              uint32_t *at_out, uint32_t *sz_out);
 uint32_t pk_build(uint8_t type, const uint8_t *k, uint32_t kl, const uint8_t *v, uint32_t vl,
                   double score, uint8_t *buf);
 int pk_splice(struct dict *d, uint32_t *root, uint8_t type, uint32_t at, uint32_t del,

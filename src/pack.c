@@ -116,6 +116,35 @@ uint32_t pk_elem(const struct pview *pv, uint32_t at, struct elem *e) {
   return sz;
 }
 
+/* The element whose field or member is (k, kl): 1 (e filled; its offset and
+ * size in *at_out, *sz_out), 0 when absent, R_RETRY. The hot loop of every
+ * lookup: it reads two length bytes per element and touches the bytes of an
+ * element only when the length, first and last bytes match. */
+int pk_search(const struct pview *pv, const uint8_t *k, uint32_t kl, struct elem *e,
+              uint32_t *at_out, uint32_t *sz_out) {
+  const uint8_t *p = pv->p;
+  uint32_t h = ehdr(pv->type), used = pv->used, at = 0;
+  uint32_t lat = pv->type == SHMD_T_ZSET ? 8u : 0u; /* where the length byte sits */
+  int hash = pv->type == SHMD_T_HASH;
+  for (uint32_t i = 0; i < pv->n; i++) {
+    if (used - at < h) return R_RETRY;
+    uint32_t l = __atomic_load_n(p + at + lat, __ATOMIC_RELAXED);
+    uint32_t vl = hash ? __atomic_load_n(p + at + 1, __ATOMIC_RELAXED) : 0;
+    if (l > PACK_MAX_BYTES || vl > PACK_MAX_BYTES) return R_RETRY;
+    uint32_t sz = h + l + vl;
+    if (used - at < sz) return R_RETRY;
+    const uint8_t *q = p + at + h;
+    if (l == kl && (kl == 0 || (q[0] == k[0] && q[kl - 1] == k[kl - 1] && memcmp(q, k, kl) == 0))) {
+      if (pk_elem(pv, at, e) != sz) return R_RETRY;
+      if (at_out) *at_out = at;
+      if (sz_out) *sz_out = sz;
+      return 1;
+    }
+    at += sz;
+  }
+  return 0;
+}
+
 /* The byte offset of element i (i == n: the end). 0 or R_RETRY. */
 int pk_skip(const struct pview *pv, uint64_t i, uint32_t *at) {
   uint32_t a = 0;
