@@ -919,7 +919,10 @@ export class Generator {
       case "bulkrpush":
         return {
           cmd: r.chance(0.5) ? "rpush" : "lpush",
-          args: [this.#keyFor("list"), ...Array.from({ length: r.int(20, 140) }, () => this.#elem())],
+          args: [
+            this.#keyFor("list"),
+            ...Array.from({ length: r.int(20, 140) }, () => this.#elem()),
+          ],
         };
 
       /* ---- transactions ---- */
