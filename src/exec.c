@@ -1,13 +1,8 @@
 /*
  * exec.c — shmd_exec, the one entry point of the container commands: argument
- * parsing, the op table, the reply writer, and the helpers every container
- * type shares (finding or creating a key's container, deleting it when it
- * empties, copying and freeing it, checking it).
+ * parsing, the op table and the reply writer.
  *
- * A container key is an ordinary entry of the index whose type is not
- * SHMD_T_STRING and whose 8-byte value holds two tree roots (tree.c): the
- * elements (hash fields, set members, list elements, sorted-set members in
- * score order) and, for sorted sets, the member index.
+ * Containers and their two encodings are container.c's business.
  *
  * Read-only ops run lock-free through read_op (api.c), writing their reply
  * into the caller's buffer on every try; write ops run in a w_begin/w_end
@@ -47,123 +42,6 @@ uint64_t rw_arr(struct rw *w, uint32_t count) {
 }
 void rw_arr_fix(struct rw *w, uint64_t at, uint32_t count) {
   if (at + 5 <= w->cap) memcpy(w->out + at + 1, &count, 4);
-}
-
-/* ---- containers ---- */
-
-#define LD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
-
-/* Find key's container of `type` for a write (making its stripe odd); with
- * `create`, make an empty one when the key is absent. c->e is NULL when the
- * key is absent and not created. */
-int c_open(struct xctx *x, const uint8_t *key, uint32_t klen, uint8_t type, int create,
-           struct cref *c) {
-  struct dict *d = x->d;
-  c->key = key;
-  c->klen = klen;
-  c->h = ks_hash(d, key, klen);
-  c->e = NULL;
-  memset(c->roots, 0, sizeof c->roots);
-  memset(c->saved, 0, sizeof c->saved);
-  uint32_t *link, off;
-  int rc = ks_find_live(d, key, klen, c->h, &link, &off, x->now);
-  if (rc) return rc;
-  if (off) {
-    struct entry *e = (struct entry *)blk_data(d, off);
-    if (e->type != type) return WRONGTYPE();
-    if (e->vlen != 8) return ks_corrupt_entry(d);
-    w_stripe(d, e->hash);
-    c->e = e;
-    memcpy(c->roots, entry_val(e), 8);
-    memcpy(c->saved, c->roots, 8);
-    return SHMD_OK;
-  }
-  if (!create) return SHMD_OK;
-  rc = ks_new_entry(d, key, klen, c->h, type, 8, &off);
-  if (rc) return rc;
-  struct entry *e = (struct entry *)blk_data(d, off);
-  e->vlen = 8;
-  memset(entry_val(e), 0, 8);
-  rc = ks_link(d, off, c->h);
-  if (rc) return rc;
-  c->e = e;
-  return SHMD_OK;
-}
-
-/* After a write: store changed roots in the entry, and delete the key if its
- * container emptied (as Redis does). Every write op ends with it. */
-int c_done(struct xctx *x, struct cref *c) {
-  if (!c->e) return SHMD_OK;
-  if (memcmp(c->roots, c->saved, 8) != 0) {
-    j_save(x->d, entry_val(c->e), 8);
-    memcpy(entry_val(c->e), c->roots, 8);
-    memcpy(c->saved, c->roots, 8);
-  }
-  if (c->roots[0]) return SHMD_OK;
-  uint32_t *link, off;
-  int rc = ks_lookup(x->d, c->key, c->klen, c->h, &link, &off);
-  if (rc) return rc;
-  if (off) ks_delete(x->d, link, off);
-  c->e = NULL;
-  return SHMD_OK;
-}
-
-/* Find key's container for a read, lock-free safe: *roots_out NULL when the
- * key is absent (or expired); WRONGTYPE; R_RETRY. */
-int c_read(struct xctx *x, const uint8_t *key, uint32_t klen, uint8_t type, uint32_t roots[2]) {
-  struct entry *e;
-  uint32_t vlen;
-  uint64_t h = klen == x->klen && key == x->key ? x->h : ks_hash(x->d, key, klen);
-  int rc = ks_read_find(x->d, key, klen, h, &e, &vlen);
-  if (rc) return rc;
-  if (!e) return 1; /* absent */
-  if (LD(e->type) != type) return WRONGTYPE();
-  if (vlen != 8) return R_RETRY;
-  memcpy(roots, (uint8_t *)(e + 1) + klen, 8);
-  return 0;
-}
-
-/* Elements in a container's main tree. */
-uint64_t c_count(const struct dict *d, uint32_t root) {
-  if (!root) return 0;
-  const struct tnode *n = tn_get(d, root);
-  return n ? LD(n->cnt) : 0;
-}
-
-/* Free what a container value owns: its trees go to the garbage list. */
-void c_free(struct dict *d, struct entry *e) {
-  if (e->type == SHMD_T_STRING || e->vlen != 8) return;
-  uint32_t roots[2];
-  memcpy(roots, entry_val(e), 8);
-  tr_free_all(d, roots[0]);
-  tr_free_all(d, roots[1]);
-}
-
-/* Deep-copy the trees of src's container into the (fresh) entry dst. */
-int c_copy(struct dict *d, struct entry *src, struct entry *dst) {
-  uint32_t roots[2], out[2] = {0, 0};
-  memcpy(roots, entry_val(src), 8);
-  for (int t = 0; t < 2; t++) {
-    struct titer it;
-    uint32_t off;
-    if (!roots[t]) continue;
-    if (it_seek(&it, d, roots[t], 0)) return ks_corrupt_entry(d);
-    uint64_t i = 0;
-    while (1) {
-      if (it_next(&it, &off)) return ks_corrupt_entry(d);
-      if (!off) break;
-      if (!j_room(d, 4096)) return j_fail(d, "COPY of this container");
-      struct tnode *n = (struct tnode *)blk_data(d, off);
-      uint32_t neu;
-      int rc = tn_new(d, n->ord, tn_key(n), n->klen, tn_val(n), n->vlen, &neu);
-      if (rc) return rc;
-      /* appending in order: position i keeps the order of keyed trees too */
-      rc = tr_insert_at(d, &out[t], i++, neu);
-      if (rc) return rc;
-    }
-  }
-  memcpy(entry_val(dst), out, 8);
-  return SHMD_OK;
 }
 
 /* ---- the op table ---- */

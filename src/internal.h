@@ -27,7 +27,7 @@
 #include "shmdict.h"
 
 #define SEG_MAGIC 0x31544349444d4853ull /* "SHMDICT1" little endian */
-#define SEG_VERSION 1u
+#define SEG_VERSION 2u /* 2: containers may be packed (entry.enc) */
 #define SEG_ENDIAN 0x01020304u
 #define SEG_HDR_BYTES 65536u
 #define UNIT 16u
@@ -95,7 +95,7 @@ struct entry {
   uint32_t next;                 /* unit offset of the next entry in the chain */
   uint32_t hash;                 /* low 32 bits of the key's hash */
   uint8_t type;                  /* SHMD_T_* */
-  uint8_t enc;
+  uint8_t enc;                   /* containers: ENC_TREE or ENC_PACK (pack.c) */
   uint16_t flags;
   uint32_t klen;
   int64_t expire;                /* unix ms deadline, 0 = none */
@@ -292,7 +292,7 @@ int64_t tr_mark(struct dict *d, uint32_t root, uint8_t *mark, uint32_t top);
 int64_t tr_check(struct dict *d, uint32_t root, int keyed, int score_order, uint8_t *mark,
                  uint32_t top, char *rep, uint32_t cap, uint32_t *rlen, int *problems);
 
-/* ---- exec.c: shmd_exec and the containers ---- */
+/* ---- exec.c: shmd_exec, the op table, the reply writer ---- */
 struct rw {
   uint8_t *out;
   uint32_t cap;
@@ -326,23 +326,113 @@ struct xctx {
   xop_fn fn;
   struct rw w;
 };
+uint64_t c_ord(const struct dict *d, const uint8_t *p, uint32_t n);
+
+/* ---- pack.c: the compact encoding of small containers ---- */
+#define ENC_TREE 0u                /* treap(s), tree.c */
+#define ENC_PACK 1u                /* one packed block */
+#define PACK_MAX_ELEMS 128u        /* a packed container holds at most this many elements */
+#define PACK_MAX_BYTES 64u         /* ... each field, member, value or list element at most this long */
+#define PACK_HDR 8u
+struct pack {                      /* a packed block's payload starts with this */
+  uint16_t n;                      /* elements */
+  uint8_t type;                    /* SHMD_T_* of the container */
+  uint8_t pad;
+  uint32_t used;                   /* bytes of elements after the header */
+};
+_Static_assert(sizeof(struct pack) == PACK_HDR, "packed header is 8 bytes");
+/* One element as the commands see it: pointers into the segment (valid while
+ * the command runs; a lock-free reader validates before trusting them). */
+struct elem {
+  const uint8_t *k;              /* field, member or list element */
+  uint32_t kl;
+  const uint8_t *v;              /* a hash field's value */
+  uint32_t vl;
+  double score;                  /* a sorted-set member's score */
+};
+/* A packed block opened for reading: bounds validated once. */
+struct pview {
+  const uint8_t *p;              /* first element */
+  uint32_t used, n;
+  uint8_t type;
+};
+/* Sorted-set element order: (score, member bytes, shorter first). */
+static inline int z_cmp(double as, const uint8_t *am, uint32_t al, double bs, const uint8_t *bm,
+                        uint32_t bl) {
+  if (as < bs) return -1;
+  if (as > bs) return 1;
+  int c = memcmp(am, bm, al < bl ? al : bl);
+  if (c) return c;
+  return al < bl ? -1 : al > bl;
+}
+static inline int pk_fits(uint32_t kl, uint32_t vl) {
+  return kl <= PACK_MAX_BYTES && vl <= PACK_MAX_BYTES;
+}
+int pk_open(const struct dict *d, uint32_t off, uint8_t type, struct pview *pv);
+uint32_t pk_elem(const struct pview *pv, uint32_t at, struct elem *e);
+int pk_skip(const struct pview *pv, uint64_t i, uint32_t *at);
+int pk_search(const struct pview *pv, const uint8_t *k, uint32_t kl, struct elem *e,
+              uint32_t *at_out, uint32_t *sz_out);
+uint32_t pk_build(uint8_t type, const uint8_t *k, uint32_t kl, const uint8_t *v, uint32_t vl,
+                  double score, uint8_t *buf);
+int pk_splice(struct dict *d, uint32_t *root, uint8_t type, uint32_t at, uint32_t del,
+              const uint8_t *ins, uint32_t ilen, int dn);
+int pk_to_tree(struct dict *d, uint8_t type, uint32_t pack, uint32_t roots[2]);
+int pk_copy(struct dict *d, uint32_t pack, uint32_t *out);
+int64_t pk_check(struct dict *d, uint32_t off, uint8_t type, uint8_t *mark, uint32_t top,
+                 char *rep, uint32_t cap, uint32_t *rlen, int *problems);
+
+/* ---- container.c: a key's container, and its elements in either encoding ---- */
+/* A container as a read sees it, copied out of its entry. */
+struct cview {
+  const struct dict *d;
+  uint8_t type, enc;
+  uint32_t roots[2];             /* tree: the two roots; packed: [0] the block */
+};
+struct citer {
+  struct cview v;
+  struct titer t;
+  struct pview pv;
+  uint32_t at, left;
+};
 struct cref {
   const uint8_t *key;
   uint32_t klen;
   uint64_t h;
   struct entry *e;               /* NULL: absent */
-  uint32_t roots[2];             /* the two tree roots, copied out (the entry's value
-                                    follows the key, so it may be unaligned) */
+  uint32_t roots[2];             /* the roots, copied out (the entry's value follows
+                                    the key, so it may be unaligned) */
   uint32_t saved[2];             /* the roots as stored; c_done writes changes back */
+  uint8_t enc, saved_enc;
 };
 int c_open(struct xctx *x, const uint8_t *key, uint32_t klen, uint8_t type, int create,
            struct cref *c);
 int c_done(struct xctx *x, struct cref *c);
-int c_read(struct xctx *x, const uint8_t *key, uint32_t klen, uint8_t type, uint32_t roots[2]);
-uint64_t c_count(const struct dict *d, uint32_t root);
+int c_read(struct xctx *x, const uint8_t *key, uint32_t klen, uint8_t type, struct cview *v);
+struct cview c_view(const struct xctx *x, const struct cref *c);
 void c_free(struct dict *d, struct entry *e);
 int c_copy(struct dict *d, struct entry *src, struct entry *dst);
-uint64_t c_ord(const struct dict *d, const uint8_t *p, uint32_t n);
+/* reads (lock-free safe: R_RETRY on an inconsistency) */
+int c_node_elem(const struct dict *d, uint8_t type, uint32_t off, int index, struct elem *e);
+int cv_len(const struct cview *v, uint64_t *n);
+int cv_find(const struct cview *v, const uint8_t *k, uint32_t kl, struct elem *e);
+int cv_at(const struct cview *v, uint64_t i, struct elem *e);
+int cv_seek(struct citer *it, const struct cview *v, uint64_t i);
+int ci_next(struct citer *it, struct elem *e);
+int cv_zrank(const struct cview *v, double score, const uint8_t *m, uint32_t ml, uint64_t *rank);
+/* writes (under the lock) */
+typedef void (*emit_fn)(struct xctx *x, const struct elem *e, void *arg);
+int cw_put(struct xctx *x, struct cref *c, const uint8_t *k, uint32_t kl, const uint8_t *v,
+           uint32_t vl, int nx, int *added);
+int cw_del(struct xctx *x, struct cref *c, const uint8_t *k, uint32_t kl, int *removed);
+int cw_zput(struct xctx *x, struct cref *c, const uint8_t *m, uint32_t ml, double score, int had,
+            double old);
+int cw_zdel(struct xctx *x, struct cref *c, const uint8_t *m, uint32_t ml, double score);
+int cw_insert_at(struct xctx *x, struct cref *c, uint64_t i, const uint8_t *k, uint32_t kl);
+int cw_cut(struct xctx *x, struct cref *c, uint64_t from, uint64_t n, int rev, emit_fn emit,
+           void *arg);
+int c_convert(struct xctx *x, struct cref *c);
+uint64_t zs_bits(double s);
 int num_int(const struct xctx *x, uint32_t i, int64_t *v);
 int ks_corrupt_entry(struct dict *d);
 uint64_t x_random(void);

@@ -666,6 +666,13 @@ int ks_check(struct dict *d, uint8_t *mark, uint32_t top, char *rep, uint32_t ca
           } else {
             memcpy(roots, entry_val(e), 8);
             int keyed = e->type != SHMD_T_LIST, zset = e->type == SHMD_T_ZSET;
+            if (e->enc == ENC_PACK) {
+              pk_check(d, roots[0], e->type, mark, top, rep, cap, rlen, &problems);
+              if (roots[1]) KREPORT("packed container at unit %u has a second root", off);
+              off = e->next;
+              continue;
+            }
+            if (e->enc != ENC_TREE) KREPORT("container at unit %u has a bad encoding %u", off, e->enc);
             int64_t a = tr_check(d, roots[0], keyed, zset, mark, top, rep, cap, rlen, &problems);
             int64_t b =
                 zset ? tr_check(d, roots[1], 1, 0, mark, top, rep, cap, rlen, &problems) : 0;

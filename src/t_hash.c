@@ -2,19 +2,20 @@
  * t_hash.c — hashes, and what hashes, sets and sorted sets share: listing all
  * elements, counting them, random elements, and the SCAN-family cursor.
  *
- * A hash is one keyed tree (tree.c) ordered by (52-bit hash of the field,
+ * Elements are reached through container.c, whatever the encoding. A hash in
+ * trees is one keyed tree (tree.c) ordered by (52-bit hash of the field,
  * field); each node holds the field and its value. A set is the same tree
  * without values; a sorted set's member index (its second tree) is the same
- * tree holding each member's score as an 8-byte value.
+ * tree holding each member's score as an 8-byte value. Packed (pack.c), the
+ * elements sit in one block in insertion order (sorted sets: score order).
  *
- * HSCAN/SSCAN/ZSCAN walk that hash order: the cursor is the 52-bit hash of the
- * next element to visit, so an element present for the whole scan is returned
- * at least once whatever is inserted or deleted between calls (an insertion
- * can only land before or after the cursor; nothing moves). A call never stops
- * between two elements of equal hash, so none is skipped at a boundary.
- *
- * Values are replaced in place when the length is unchanged and small enough
- * to journal, else the node is replaced.
+ * HSCAN/SSCAN/ZSCAN of a tree walk that hash order: the cursor is the 52-bit
+ * hash of the next element to visit, so an element present for the whole scan
+ * is returned at least once whatever is inserted or deleted between calls (an
+ * insertion can only land before or after the cursor; nothing moves). A call
+ * never stops between two elements of equal hash, so none is skipped at a
+ * boundary. A packed container is scanned whole in one call, cursor 0 next
+ * (as Redis does for its compact encodings): at most 128 elements.
  */
 #include <math.h>
 #include <stdio.h>
@@ -23,7 +24,6 @@
 #include "internal.h"
 
 #define LD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
-#define INPLACE_MAX 4096u
 #define ELEM_ROOM 8192u /* journal room one element's change needs */
 
 static uint64_t g_rand;
@@ -34,11 +34,6 @@ uint64_t x_random(void) {
   g_rand ^= g_rand >> 7;
   g_rand ^= g_rand << 17;
   return g_rand;
-}
-
-static struct tkey fkey(const struct xctx *x, const struct arg *a) {
-  struct tkey k = {c_ord(x->d, a->p, a->n), a->p, a->n, 0};
-  return k;
 }
 
 static int room(struct dict *d) {
@@ -63,26 +58,9 @@ int x_hset(struct xctx *x) {
   for (uint32_t i = 1; i < x->nargs; i += 2) {
     if ((rc = room(d))) return rc;
     const struct arg *f = &x->args[i], *v = &x->args[i + 1];
-    struct tkey k = fkey(x, f);
-    uint32_t off;
-    if ((rc = tr_find(d, c.roots[0], &k, &off))) return rc == R_RETRY ? ks_corrupt_entry(d) : rc;
-    if (off) {
-      if (nx) break;
-      struct tnode *n = (struct tnode *)blk_data(d, off);
-      if (n->vlen == v->n && v->n <= INPLACE_MAX) {
-        j_save(d, tn_val(n), v->n);
-        memcpy(tn_val(n), v->p, v->n);
-        continue;
-      }
-      uint32_t old;
-      if ((rc = tr_erase(d, &c.roots[0], &k, &old))) return rc;
-      al_free(d, old);
-    } else {
-      added++;
-    }
-    uint32_t neu;
-    if ((rc = tn_new(d, k.ord, f->p, f->n, v->p, v->n, &neu))) return rc;
-    if ((rc = tr_insert(d, &c.roots[0], neu, 0))) return rc;
+    int a;
+    if ((rc = cw_put(x, &c, f->p, f->n, v->p, v->n, nx, &a))) return rc;
+    added += (uint32_t)a;
   }
   if ((rc = c_done(x, &c))) return rc;
   rw_int(&x->w, added);
@@ -92,24 +70,22 @@ int x_hset(struct xctx *x) {
 /* ---- HGET / HMGET / HEXISTS / HSTRLEN ---- */
 
 int x_hget(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, SHMD_T_HASH, roots);
+  struct cview v;
+  int rc = c_read(x, x->key, x->klen, SHMD_T_HASH, &v);
   if (rc < 0) return rc;
   int multi = x->op == SHMD_OP_HMGET;
   if (x->nargs < 2 || (!multi && x->nargs != 2)) return wrong_args();
   if (multi) rw_arr(&x->w, x->nargs - 1);
   for (uint32_t i = 1; i < x->nargs; i++) {
-    struct tkey k = fkey(x, &x->args[i]);
-    uint32_t off = 0;
-    if (roots[0] && (rc = tr_find(x->d, roots[0], &k, &off))) return rc;
-    const struct tnode *n = off ? tn_get(x->d, off) : NULL;
-    if (off && !n) return R_RETRY;
+    struct elem e;
+    int found = cv_find(&v, x->args[i].p, x->args[i].n, &e);
+    if (found < 0) return found;
     if (x->op == SHMD_OP_HEXISTS)
-      rw_int(&x->w, n != NULL);
+      rw_int(&x->w, found);
     else if (x->op == SHMD_OP_HSTRLEN)
-      rw_int(&x->w, n ? LD(n->vlen) : 0);
-    else if (n)
-      rw_str(&x->w, (const uint8_t *)(n + 1) + LD(n->klen), LD(n->vlen));
+      rw_int(&x->w, found ? e.vl : 0);
+    else if (found)
+      rw_str(&x->w, e.v, e.vl);
     else
       rw_tag(&x->w, 'n');
   }
@@ -119,25 +95,22 @@ int x_hget(struct xctx *x) {
 /* ---- HGETALL / HKEYS / HVALS / SMEMBERS ---- */
 
 int x_hall(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, x->type, roots);
+  struct cview v;
+  int rc = c_read(x, x->key, x->klen, x->type, &v);
   if (rc < 0) return rc;
   if (x->nargs != 1) return wrong_args();
-  uint64_t n = c_count(x->d, roots[0]);
+  uint64_t n;
+  if ((rc = cv_len(&v, &n))) return rc;
   int keys = x->op != SHMD_OP_HVALS, vals = x->op == SHMD_OP_HVALS || x->op == SHMD_OP_HGETALL;
   if (n > UINT32_MAX / 2) return R_RETRY;
   rw_arr(&x->w, (uint32_t)(n * (uint32_t)(keys + vals)));
-  struct titer it;
-  if ((rc = it_seek(&it, x->d, roots[0], 0))) return rc;
+  struct citer it;
+  if ((rc = cv_seek(&it, &v, 0))) return rc;
   for (uint64_t i = 0; i < n; i++) {
-    uint32_t off;
-    if ((rc = it_next(&it, &off))) return rc;
-    if (!off) return R_RETRY;
-    const struct tnode *t = tn_get(x->d, off);
-    if (!t) return R_RETRY;
-    uint32_t kl = LD(t->klen);
-    if (keys) rw_str(&x->w, tn_key(t), kl);
-    if (vals) rw_str(&x->w, (const uint8_t *)(t + 1) + kl, LD(t->vlen));
+    struct elem e;
+    if ((rc = ci_next(&it, &e)) != 1) return rc < 0 ? rc : R_RETRY;
+    if (keys) rw_str(&x->w, e.k, e.kl);
+    if (vals) rw_str(&x->w, e.v, e.vl);
   }
   return SHMD_OK;
 }
@@ -145,11 +118,13 @@ int x_hall(struct xctx *x) {
 /* ---- HLEN / SCARD / ZCARD / LLEN ---- */
 
 int x_hlen(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, x->type, roots);
+  struct cview v;
+  int rc = c_read(x, x->key, x->klen, x->type, &v);
   if (rc < 0) return rc;
   if (x->nargs != 1) return wrong_args();
-  rw_int(&x->w, (double)c_count(x->d, roots[0]));
+  uint64_t n;
+  if ((rc = cv_len(&v, &n))) return rc;
+  rw_int(&x->w, (double)n);
   return SHMD_OK;
 }
 
@@ -164,13 +139,9 @@ int x_hdel(struct xctx *x) {
   uint32_t removed = 0;
   for (uint32_t i = 1; c.e && i < x->nargs; i++) {
     if ((rc = room(d))) return rc;
-    struct tkey k = fkey(x, &x->args[i]);
-    uint32_t off;
-    if ((rc = tr_erase(d, &c.roots[0], &k, &off))) return rc;
-    if (off) {
-      al_free(d, off);
-      removed++;
-    }
+    int r;
+    if ((rc = cw_del(x, &c, x->args[i].p, x->args[i].n, &r))) return rc;
+    removed += (uint32_t)r;
   }
   if ((rc = c_done(x, &c))) return rc;
   rw_int(&x->w, removed);
@@ -180,7 +151,6 @@ int x_hdel(struct xctx *x) {
 /* ---- HINCRBY / HINCRBYFLOAT ---- */
 
 int x_hincr(struct xctx *x) {
-  struct dict *d = x->d;
   int flt = x->op == SHMD_OP_HINCRBYFLOAT;
   if (x->nargs != (flt ? 3u : 2u)) return wrong_args();
   int64_t by = 0;
@@ -193,15 +163,15 @@ int x_hincr(struct xctx *x) {
     return shmd_err(SHMD_E_NOTFLOAT, "ERR value is NaN or Infinity");
   struct cref c;
   if ((rc = c_open(x, x->key, x->klen, SHMD_T_HASH, 1, &c))) return rc;
-  struct tkey k = fkey(x, &x->args[1]);
-  uint32_t off;
-  if ((rc = tr_find(d, c.roots[0], &k, &off))) return rc == R_RETRY ? ks_corrupt_entry(d) : rc;
-  struct tnode *n = off ? (struct tnode *)blk_data(d, off) : NULL;
+  struct cview cv = c_view(x, &c);
+  struct elem e;
+  int found = cv_find(&cv, x->args[1].p, x->args[1].n, &e);
+  if (found < 0) return ks_corrupt_entry(x->d);
   char buf[5120];
   int len;
   if (!flt) {
     int64_t v = 0;
-    if (n && !str_parse_i64(tn_val(n), n->vlen, &v))
+    if (found && !str_parse_i64(e.v, e.vl, &v))
       return shmd_err(SHMD_E_NOTINT, "ERR hash value is not an integer");
     if ((by < 0 && v < INT64_MIN - by) || (by > 0 && v > INT64_MAX - by))
       return shmd_err(SHMD_E_OVERFLOW, "ERR increment or decrement would overflow");
@@ -210,7 +180,7 @@ int x_hincr(struct xctx *x) {
     rw_int(&x->w, (double)v);
   } else {
     long double v = 0;
-    if (n && !str_parse_ld(tn_val(n), n->vlen, &v))
+    if (found && !str_parse_ld(e.v, e.vl, &v))
       return shmd_err(SHMD_E_NOTFLOAT, "ERR hash value is not a float");
     v += fby;
     if (isnan(v) || isinf(v))
@@ -219,52 +189,41 @@ int x_hincr(struct xctx *x) {
     if (len <= 0) return shmd_err(SHMD_E_NOTFLOAT, "ERR value is not a valid float");
     rw_str(&x->w, (const uint8_t *)buf, (uint32_t)len);
   }
-  if (n) {
-    uint32_t old;
-    if ((rc = tr_erase(d, &c.roots[0], &k, &old))) return rc;
-    al_free(d, old);
-  }
-  uint32_t neu;
-  if ((rc = tn_new(d, k.ord, x->args[1].p, x->args[1].n, (const uint8_t *)buf, (uint32_t)len,
-                   &neu)))
+  int added;
+  if ((rc = cw_put(x, &c, x->args[1].p, x->args[1].n, (const uint8_t *)buf, (uint32_t)len, 0,
+                   &added)))
     return rc;
-  if ((rc = tr_insert(d, &c.roots[0], neu, 0))) return rc;
   return c_done(x, &c);
 }
 
 /* ---- HRANDFIELD / SRANDMEMBER / ZRANDMEMBER ---- */
 
-static void emit_elem(struct xctx *x, const struct tnode *t, int with) {
-  uint32_t kl = LD(t->klen);
-  rw_str(&x->w, tn_key(t), kl);
+static void emit_elem(struct xctx *x, const struct elem *e, int with) {
+  rw_str(&x->w, e->k, e->kl);
   if (!with) return;
-  if (x->type == SHMD_T_ZSET) {
-    double s;
-    memcpy(&s, &t->ord, 8);
-    rw_dbl(&x->w, s);
-  } else {
-    rw_str(&x->w, (const uint8_t *)(t + 1) + kl, LD(t->vlen));
-  }
+  if (x->type == SHMD_T_ZSET)
+    rw_dbl(&x->w, e->score);
+  else
+    rw_str(&x->w, e->v, e->vl);
 }
 
 int x_hrand(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, x->type, roots);
+  struct cview v;
+  int rc = c_read(x, x->key, x->klen, x->type, &v);
   if (rc < 0) return rc;
   int with = (x->flags & (SHMD_F_WITHVALUES | SHMD_F_WITHSCORES)) != 0;
   if (x->type == SHMD_T_SET && with) return shmd_err(SHMD_E_INVAL, "ERR syntax error");
-  uint64_t n = c_count(x->d, roots[0]);
-  const struct tnode *t;
-  uint32_t off;
+  uint64_t n;
+  if ((rc = cv_len(&v, &n))) return rc;
+  struct elem e;
   if (x->nnums == 0) {
     if (with) return shmd_err(SHMD_E_INVAL, "ERR syntax error");
     if (!n) {
       rw_tag(&x->w, 'n');
       return SHMD_OK;
     }
-    if ((rc = tr_select(x->d, roots[0], x_random() % n, &off))) return rc;
-    if (!off || !(t = tn_get(x->d, off))) return R_RETRY;
-    emit_elem(x, t, 0);
+    if ((rc = cv_at(&v, x_random() % n, &e)) != 1) return rc < 0 ? rc : R_RETRY;
+    emit_elem(x, &e, 0);
     return SHMD_OK;
   }
   int64_t count;
@@ -276,23 +235,21 @@ int x_hrand(struct xctx *x) {
     uint64_t k = n ? (uint64_t)(-count) : 0;
     rw_arr(&x->w, (uint32_t)(with ? 2 * k : k));
     for (uint64_t i = 0; i < k; i++) {
-      if ((rc = tr_select(x->d, roots[0], x_random() % n, &off))) return rc;
-      if (!off || !(t = tn_get(x->d, off))) return R_RETRY;
-      emit_elem(x, t, with);
+      if ((rc = cv_at(&v, x_random() % n, &e)) != 1) return rc < 0 ? rc : R_RETRY;
+      emit_elem(x, &e, with);
     }
     return SHMD_OK;
   }
   uint64_t k = (uint64_t)count < n ? (uint64_t)count : n;
   rw_arr(&x->w, (uint32_t)(with ? 2 * k : k));
   /* distinct: selection sampling (Knuth's algorithm S) in order */
-  struct titer it;
-  if ((rc = it_seek(&it, x->d, roots[0], 0))) return rc;
+  struct citer it;
+  if ((rc = cv_seek(&it, &v, 0))) return rc;
   uint64_t need = k;
   for (uint64_t i = 0; i < n && need; i++) {
-    if ((rc = it_next(&it, &off))) return rc;
-    if (!off || !(t = tn_get(x->d, off))) return R_RETRY;
+    if ((rc = ci_next(&it, &e)) != 1) return rc < 0 ? rc : R_RETRY;
     if (x_random() % (n - i) < need) {
-      emit_elem(x, t, with);
+      emit_elem(x, &e, with);
       need--;
     }
   }
@@ -301,9 +258,22 @@ int x_hrand(struct xctx *x) {
 
 /* ---- HSCAN / SSCAN / ZSCAN ---- */
 
+/* One element of a scan reply, if it matches the pattern. */
+static uint32_t scan_emit(struct xctx *x, const struct arg *pat, const struct elem *e) {
+  if (pat && !(pat->n == 1 && pat->p[0] == '*') && !glob_match(pat->p, pat->n, e->k, e->kl, 0))
+    return 0;
+  rw_str(&x->w, e->k, e->kl);
+  if (x->type == SHMD_T_SET) return 1;
+  if (x->type == SHMD_T_ZSET)
+    rw_dbl(&x->w, e->score);
+  else
+    rw_str(&x->w, e->v, e->vl);
+  return 2;
+}
+
 int x_scan(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, x->type, roots);
+  struct cview v;
+  int rc = c_read(x, x->key, x->klen, x->type, &v);
   if (rc < 0) return rc;
   if (x->nargs > 2 || x->nnums != 2) return wrong_args();
   int64_t cursor, count;
@@ -311,48 +281,43 @@ int x_scan(struct xctx *x) {
   if (cursor < 0) return shmd_err(SHMD_E_INVAL, "ERR invalid cursor");
   if (count < 1) return shmd_err(SHMD_E_INVAL, "ERR syntax error");
   const struct arg *pat = x->nargs == 2 ? &x->args[1] : NULL;
-  uint32_t root = x->type == SHMD_T_ZSET ? roots[1] : roots[0];
-  int pairs = x->type != SHMD_T_SET;
-  struct tkey start = {(uint64_t)cursor, (const uint8_t *)"", 0, 0};
-  uint64_t rank = 0;
-  if (root && (rc = tr_rank(x->d, root, &start, &rank))) return rc;
-  struct titer it;
-  if ((rc = it_seek(&it, x->d, root, rank))) return rc;
   /* reply: a [i cursor, a items]; the cursor is patched in at the end */
   rw_arr(&x->w, 2);
   uint64_t cur_at = x->w.len;
   rw_int(&x->w, 0);
   uint64_t items_at = rw_arr(&x->w, 0);
   uint32_t items = 0;
-  uint64_t visited = 0, last_ord = 0, next = 0;
-  uint32_t off;
-  while (1) {
-    if ((rc = it_next(&it, &off))) return rc;
-    if (!off) break;
-    const struct tnode *t = tn_get(x->d, off);
-    if (!t) return R_RETRY;
-    uint64_t ord = LD(t->ord);
-    if (visited >= (uint64_t)count && ord != last_ord) {
-      next = ord;
-      break;
-    }
-    visited++;
-    last_ord = ord;
-    uint32_t kl = LD(t->klen);
-    if (pat && !(pat->n == 1 && pat->p[0] == '*') && !glob_match(pat->p, pat->n, tn_key(t), kl, 0))
-      continue;
-    rw_str(&x->w, tn_key(t), kl);
-    items++;
-    if (pairs) {
-      if (x->type == SHMD_T_ZSET) {
-        double s;
-        if (LD(t->vlen) != 8) return R_RETRY;
-        memcpy(&s, (const uint8_t *)(t + 1) + kl, 8);
-        rw_dbl(&x->w, s);
-      } else {
-        rw_str(&x->w, (const uint8_t *)(t + 1) + kl, LD(t->vlen));
+  uint64_t next = 0;
+  struct elem e;
+  if (v.enc == ENC_PACK) { /* the whole container, whatever the cursor */
+    struct citer it;
+    if ((rc = cv_seek(&it, &v, 0))) return rc;
+    while ((rc = ci_next(&it, &e)) == 1) items += scan_emit(x, pat, &e);
+    if (rc < 0) return rc;
+  } else {
+    int zset = x->type == SHMD_T_ZSET;
+    uint32_t root = v.roots[zset ? 1 : 0];
+    struct tkey start = {(uint64_t)cursor, (const uint8_t *)"", 0, 0};
+    uint64_t rank = 0;
+    if (root && (rc = tr_rank(x->d, root, &start, &rank))) return rc;
+    struct titer it;
+    if ((rc = it_seek(&it, x->d, root, rank))) return rc;
+    uint64_t visited = 0, last_ord = 0;
+    uint32_t off;
+    while (1) {
+      if ((rc = it_next(&it, &off))) return rc;
+      if (!off) break;
+      const struct tnode *t = tn_get(x->d, off);
+      if (!t) return R_RETRY;
+      uint64_t ord = LD(t->ord);
+      if (visited >= (uint64_t)count && ord != last_ord) {
+        next = ord;
+        break;
       }
-      items++;
+      visited++;
+      last_ord = ord;
+      if ((rc = c_node_elem(x->d, x->type, off, zset, &e))) return rc;
+      items += scan_emit(x, pat, &e);
     }
   }
   rw_arr_fix(&x->w, items_at, items);
@@ -374,14 +339,9 @@ int x_sadd(struct xctx *x) {
   uint32_t added = 0;
   for (uint32_t i = 1; i < x->nargs; i++) {
     if ((rc = room(d))) return rc;
-    struct tkey k = fkey(x, &x->args[i]);
-    uint32_t off;
-    if ((rc = tr_find(d, c.roots[0], &k, &off))) return rc == R_RETRY ? ks_corrupt_entry(d) : rc;
-    if (off) continue;
-    uint32_t neu;
-    if ((rc = tn_new(d, k.ord, x->args[i].p, x->args[i].n, NULL, 0, &neu))) return rc;
-    if ((rc = tr_insert(d, &c.roots[0], neu, 0))) return rc;
-    added++;
+    int a;
+    if ((rc = cw_put(x, &c, x->args[i].p, x->args[i].n, NULL, 0, 0, &a))) return rc;
+    added += (uint32_t)a;
   }
   if ((rc = c_done(x, &c))) return rc;
   rw_int(&x->w, added);
@@ -389,17 +349,17 @@ int x_sadd(struct xctx *x) {
 }
 
 int x_sismember(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, SHMD_T_SET, roots);
+  struct cview v;
+  int rc = c_read(x, x->key, x->klen, SHMD_T_SET, &v);
   if (rc < 0) return rc;
   int multi = x->op == SHMD_OP_SMISMEMBER;
   if (x->nargs < 2 || (!multi && x->nargs != 2)) return wrong_args();
   if (multi) rw_arr(&x->w, x->nargs - 1);
   for (uint32_t i = 1; i < x->nargs; i++) {
-    struct tkey k = fkey(x, &x->args[i]);
-    uint32_t off = 0;
-    if (roots[0] && (rc = tr_find(x->d, roots[0], &k, &off))) return rc;
-    rw_int(&x->w, off != 0);
+    struct elem e;
+    int found = cv_find(&v, x->args[i].p, x->args[i].n, &e);
+    if (found < 0) return found;
+    rw_int(&x->w, found);
   }
   return SHMD_OK;
 }

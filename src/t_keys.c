@@ -82,8 +82,8 @@ SHMD_API int32_t shmd_type(int32_t h, const uint8_t *key, uint32_t klen) {
 /* ---- RENAME / COPY ---- */
 
 /* Make a new entry for key dst holding a copy of entry src's value. For a
- * container the copy holds the same tree roots: RENAME moves the trees that
- * way; COPY then deep-copies them (deep). */
+ * container the copy holds the same encoding and roots: RENAME moves the
+ * trees or the packed block that way; COPY then deep-copies them (deep). */
 static int clone_entry(struct dict *d, struct entry *src, const uint8_t *dst, uint32_t dlen,
                        uint64_t dh, uint32_t *neu, int deep) {
   int rc = ks_new_entry(d, dst, dlen, dh, src->type, src->vlen, neu);
@@ -91,6 +91,7 @@ static int clone_entry(struct dict *d, struct entry *src, const uint8_t *dst, ui
   struct entry *en = (struct entry *)blk_data(d, *neu);
   en->vlen = src->vlen;
   en->voff = src->voff;
+  en->enc = src->enc;
   en->expire = src->expire;
   memcpy(entry_val(en), entry_val(src), src->vlen);
   if (deep && src->type != SHMD_T_STRING) return c_copy(d, src, en);

@@ -1,8 +1,10 @@
 /*
- * t_list.c — lists: an implicit tree (tree.c) ordered by position only, so a
- * push or pop at either end, LINDEX, LSET and LINSERT at a known position are
- * O(log n), LRANGE is O(log n + k), and LTRIM cuts both ends in O(log n)
- * (the cut parts are freed lazily).
+ * t_list.c — lists, through container.c. In a tree, an implicit treap
+ * (tree.c) ordered by position only, so a push or pop at either end, LINDEX,
+ * LSET and LINSERT at a known position are O(log n), LRANGE is O(log n + k),
+ * and LTRIM cuts both ends in O(log n) (the cut parts are freed lazily).
+ * Packed (pack.c, at most 128 elements of at most 64 bytes), every one of
+ * them is a walk and a move of at most one block.
  *
  * Pushes set d->pushed; w_end bumps the dictionary's push sequence after the
  * commit and wakes, with a futex on the shared mapping, any process blocked
@@ -17,14 +19,26 @@
 
 static int wrong_args(void) { return shmd_err(SHMD_E_INVAL, "ERR wrong number of arguments"); }
 
-static int elem_eq(const struct tnode *t, const struct arg *a) {
-  return LD(t->klen) == a->n && memcmp(tn_key(t), a->p, a->n) == 0;
+static int elem_eq(const struct elem *e, const struct arg *a) {
+  return e->kl == a->n && memcmp(e->k, a->p, a->n) == 0;
 }
 
 /* Normalise a Redis index (negative from the end); -1 if outside. */
 static int64_t norm_index(int64_t i, uint64_t n) {
   if (i < 0) i += (int64_t)n;
   return (i < 0 || (uint64_t)i >= n) ? -1 : i;
+}
+
+static void emit_elem(struct xctx *x, const struct elem *e, void *arg) {
+  (void)arg;
+  rw_str(&x->w, e->k, e->kl);
+}
+
+static uint64_t len_of(struct xctx *x, const struct cref *c, int *bad) {
+  struct cview v = c_view(x, c);
+  uint64_t n = 0;
+  if (c->e && cv_len(&v, &n)) *bad = 1;
+  return n;
 }
 
 /* ---- LPUSH / RPUSH / LPUSHX / RPUSHX ---- */
@@ -39,13 +53,12 @@ int x_push(struct xctx *x) {
     rw_int(&x->w, 0);
     return SHMD_OK;
   }
-  int left = x->op == SHMD_OP_LPUSH;
-  uint64_t n = c_count(d, c.roots[0]);
+  int left = x->op == SHMD_OP_LPUSH, bad = 0;
+  uint64_t n = len_of(x, &c, &bad);
+  if (bad) return ks_corrupt_entry(d);
   for (uint32_t i = 1; i < x->nargs; i++) {
     if (!j_room(d, ELEM_ROOM)) return j_fail(d, "this push");
-    uint32_t neu;
-    if ((rc = tn_new(d, 0, x->args[i].p, x->args[i].n, NULL, 0, &neu))) return rc;
-    if ((rc = tr_insert_at(d, &c.roots[0], left ? 0 : n, neu))) return rc;
+    if ((rc = cw_insert_at(x, &c, left ? 0 : n, x->args[i].p, x->args[i].n))) return rc;
     n++;
   }
   d->pushed = 1;
@@ -68,41 +81,35 @@ int x_pop(struct xctx *x) {
     rw_tag(&x->w, 'n');
     return SHMD_OK;
   }
-  uint64_t n = c_count(d, c.roots[0]);
+  int bad = 0;
+  uint64_t n = len_of(x, &c, &bad);
+  if (bad) return ks_corrupt_entry(d);
   uint64_t k = (uint64_t)count < n ? (uint64_t)count : n;
   int left = x->op == SHMD_OP_LPOP;
-  uint32_t cut;
-  if ((rc = tr_cut(d, &c.roots[0], left ? 0 : n - k, k, &cut))) return rc;
   if (x->nnums) rw_arr(&x->w, (uint32_t)k);
-  for (uint64_t i = 0; i < k; i++) {
-    uint32_t off;
-    if ((rc = tr_select(d, cut, left ? i : k - 1 - i, &off)) || !off) return ks_corrupt_entry(d);
-    struct tnode *t = (struct tnode *)blk_data(d, off);
-    rw_str(&x->w, tn_key(t), t->klen);
-  }
-  tr_free_all(d, cut);
+  if ((rc = cw_cut(x, &c, left ? 0 : n - k, k, !left, emit_elem, NULL))) return rc;
   return c_done(x, &c);
 }
 
 /* ---- LRANGE / LINDEX ---- */
 
 int x_lrange(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, SHMD_T_LIST, roots);
+  struct cview v;
+  int rc = c_read(x, x->key, x->klen, SHMD_T_LIST, &v);
   if (rc < 0) return rc;
-  uint64_t n = c_count(x->d, roots[0]);
+  uint64_t n;
+  if ((rc = cv_len(&v, &n))) return rc;
   if (x->nargs != 1) return wrong_args();
+  struct elem e;
   if (x->op == SHMD_OP_LINDEX) {
     int64_t i;
     if (x->nnums != 1) return wrong_args();
     if ((rc = num_int(x, 0, &i))) return rc;
     i = norm_index(i, n);
-    uint32_t off = 0;
-    if (i >= 0 && (rc = tr_select(x->d, roots[0], (uint64_t)i, &off))) return rc;
-    const struct tnode *t = off ? tn_get(x->d, off) : NULL;
-    if (off && !t) return R_RETRY;
-    if (t)
-      rw_str(&x->w, tn_key(t), LD(t->klen));
+    int found = i >= 0 ? cv_at(&v, (uint64_t)i, &e) : 0;
+    if (found < 0) return found;
+    if (found)
+      rw_str(&x->w, e.k, e.kl);
     else
       rw_tag(&x->w, 'n');
     return SHMD_OK;
@@ -116,30 +123,16 @@ int x_lrange(struct xctx *x) {
   if (stop >= len) stop = len - 1;
   uint64_t take = (start > stop || start >= len) ? 0 : (uint64_t)(stop - start + 1);
   rw_arr(&x->w, (uint32_t)take);
-  struct titer it;
-  if (take && (rc = it_seek(&it, x->d, roots[0], (uint64_t)start))) return rc;
+  struct citer it;
+  if (take && (rc = cv_seek(&it, &v, (uint64_t)start))) return rc;
   for (uint64_t i = 0; i < take; i++) {
-    uint32_t off;
-    if ((rc = it_next(&it, &off))) return rc;
-    const struct tnode *t = off ? tn_get(x->d, off) : NULL;
-    if (!t) return R_RETRY;
-    rw_str(&x->w, tn_key(t), LD(t->klen));
+    if ((rc = ci_next(&it, &e)) != 1) return rc < 0 ? rc : R_RETRY;
+    rw_str(&x->w, e.k, e.kl);
   }
   return SHMD_OK;
 }
 
 /* ---- LSET / LINSERT ---- */
-
-/* Replace the element at position i with a new node holding v. */
-static int replace_at(struct dict *d, struct cref *c, uint64_t i, const struct arg *v) {
-  uint32_t cut, neu;
-  int rc = tr_cut(d, &c->roots[0], i, 1, &cut);
-  if (rc) return rc;
-  if (!cut) return ks_corrupt_entry(d);
-  al_free(d, cut);
-  if ((rc = tn_new(d, 0, v->p, v->n, NULL, 0, &neu))) return rc;
-  return tr_insert_at(d, &c->roots[0], i, neu);
-}
 
 int x_lset(struct xctx *x) {
   if (x->nargs != 2 || x->nnums != 1) return wrong_args();
@@ -149,22 +142,30 @@ int x_lset(struct xctx *x) {
   struct cref c;
   if ((rc = c_open(x, x->key, x->klen, SHMD_T_LIST, 0, &c))) return rc;
   if (!c.e) return shmd_err(SHMD_E_NOENT, "ERR no such key");
-  i = norm_index(i, c_count(x->d, c.roots[0]));
+  int bad = 0;
+  uint64_t n = len_of(x, &c, &bad);
+  if (bad) return ks_corrupt_entry(x->d);
+  i = norm_index(i, n);
   if (i < 0) return shmd_err(SHMD_E_INVAL, "ERR index out of range");
-  if ((rc = replace_at(x->d, &c, (uint64_t)i, &x->args[1]))) return rc;
+  if ((rc = cw_cut(x, &c, (uint64_t)i, 1, 0, NULL, NULL)) ||
+      (rc = cw_insert_at(x, &c, (uint64_t)i, x->args[1].p, x->args[1].n)))
+    return rc;
   rw_tag(&x->w, 'o');
   return c_done(x, &c);
 }
 
-/* Position of the first element equal to a (scanning from the head), or -1. */
-static int64_t find_elem(struct dict *d, uint32_t root, const struct arg *a) {
-  struct titer it;
-  if (it_seek(&it, d, root, 0)) return -2;
+/* Position of the first element equal to a (scanning from the head), -1 if
+ * none, -2 if the list is broken. */
+static int64_t find_elem(struct xctx *x, const struct cref *c, const struct arg *a) {
+  struct cview v = c_view(x, c);
+  struct citer it;
+  struct elem e;
+  if (cv_seek(&it, &v, 0)) return -2;
   for (int64_t i = 0;; i++) {
-    uint32_t off;
-    if (it_next(&it, &off)) return -2;
-    if (!off) return -1;
-    if (elem_eq((struct tnode *)blk_data(d, off), a)) return i;
+    int got = ci_next(&it, &e);
+    if (got < 0) return -2;
+    if (!got) return -1;
+    if (elem_eq(&e, a)) return i;
   }
 }
 
@@ -178,18 +179,19 @@ int x_linsert(struct xctx *x) {
     rw_int(&x->w, 0);
     return SHMD_OK;
   }
-  int64_t at = find_elem(d, c.roots[0], &x->args[1]);
+  int64_t at = find_elem(x, &c, &x->args[1]);
   if (at == -2) return ks_corrupt_entry(d);
   if (at < 0) {
     rw_int(&x->w, -1);
     return SHMD_OK;
   }
-  uint32_t neu;
-  if ((rc = tn_new(d, 0, x->args[2].p, x->args[2].n, NULL, 0, &neu))) return rc;
   uint64_t pos = (uint64_t)at + ((x->flags & SHMD_F_BEFORE) ? 0 : 1);
-  if ((rc = tr_insert_at(d, &c.roots[0], pos, neu))) return rc;
+  if ((rc = cw_insert_at(x, &c, pos, x->args[2].p, x->args[2].n))) return rc;
   d->pushed = 1;
-  rw_int(&x->w, (double)c_count(d, c.roots[0]));
+  int bad = 0;
+  uint64_t n = len_of(x, &c, &bad);
+  if (bad) return ks_corrupt_entry(d);
+  rw_int(&x->w, (double)n);
   return c_done(x, &c);
 }
 
@@ -203,19 +205,22 @@ int x_lrem(struct xctx *x) {
   if (rc) return rc;
   struct cref c;
   if ((rc = c_open(x, x->key, x->klen, SHMD_T_LIST, 0, &c))) return rc;
-  uint64_t n = c.e ? c_count(d, c.roots[0]) : 0;
+  int bad = 0;
+  uint64_t n = len_of(x, &c, &bad);
+  if (bad) return ks_corrupt_entry(d);
   uint64_t limit = count == 0 ? UINT64_MAX : (uint64_t)(count < 0 ? -count : count);
   /* gather matching positions, ascending */
   uint64_t *pos = NULL, np = 0, cap = 0;
-  struct titer it;
-  if (n && it_seek(&it, d, c.roots[0], 0)) return ks_corrupt_entry(d);
+  struct cview v = c_view(x, &c);
+  struct citer it;
+  struct elem e;
+  if (n && cv_seek(&it, &v, 0)) return ks_corrupt_entry(d);
   for (uint64_t i = 0; i < n; i++) {
-    uint32_t off;
-    if (it_next(&it, &off) || !off) {
+    if (ci_next(&it, &e) != 1) {
       free(pos);
       return ks_corrupt_entry(d);
     }
-    if (!elem_eq((struct tnode *)blk_data(d, off), &x->args[1])) continue;
+    if (!elem_eq(&e, &x->args[1])) continue;
     if (np == cap) {
       cap = cap ? cap * 2 : 16;
       uint64_t *p2 = realloc(pos, cap * sizeof *pos);
@@ -236,12 +241,10 @@ int x_lrem(struct xctx *x) {
       free(pos);
       return j_fail(d, "this LREM");
     }
-    uint32_t cut;
-    if ((rc = tr_cut(d, &c.roots[0], pos[j - 1], 1, &cut))) {
+    if ((rc = cw_cut(x, &c, pos[j - 1], 1, 0, NULL, NULL))) {
       free(pos);
       return rc;
     }
-    if (cut) al_free(d, cut);
     removed++;
   }
   free(pos);
@@ -261,21 +264,19 @@ int x_ltrim(struct xctx *x) {
   struct cref c;
   if ((rc = c_open(x, x->key, x->klen, SHMD_T_LIST, 0, &c))) return rc;
   if (c.e) {
-    int64_t len = (int64_t)c_count(d, c.roots[0]);
+    int bad = 0;
+    int64_t len = (int64_t)len_of(x, &c, &bad);
+    if (bad) return ks_corrupt_entry(d);
     if (start < 0) start += len;
     if (stop < 0) stop += len;
     if (start < 0) start = 0;
-    uint32_t cut;
     if (start > stop || start >= len) {
-      if ((rc = tr_cut(d, &c.roots[0], 0, (uint64_t)len, &cut))) return rc;
-      tr_free_all(d, cut);
+      if ((rc = cw_cut(x, &c, 0, (uint64_t)len, 0, NULL, NULL))) return rc;
     } else {
       if (stop >= len) stop = len - 1;
-      if ((rc = tr_cut(d, &c.roots[0], (uint64_t)stop + 1, (uint64_t)(len - stop - 1), &cut)))
+      if ((rc = cw_cut(x, &c, (uint64_t)stop + 1, (uint64_t)(len - stop - 1), 0, NULL, NULL)))
         return rc;
-      tr_free_all(d, cut);
-      if ((rc = tr_cut(d, &c.roots[0], 0, (uint64_t)start, &cut))) return rc;
-      tr_free_all(d, cut);
+      if ((rc = cw_cut(x, &c, 0, (uint64_t)start, 0, NULL, NULL))) return rc;
     }
   }
   if ((rc = c_done(x, &c))) return rc;
@@ -286,7 +287,7 @@ int x_ltrim(struct xctx *x) {
 /* ---- LPOS ---- */
 
 int x_lpos(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
+  struct cview v;
   int rc;
   if (x->nargs != 2 || x->nnums != 3) return wrong_args();
   int64_t rank, count, maxlen;
@@ -300,21 +301,22 @@ int x_lpos(struct xctx *x) {
   if (count < -1) return shmd_err(SHMD_E_INVAL, "ERR COUNT can't be negative");
   if (maxlen < 0) return shmd_err(SHMD_E_INVAL, "ERR MAXLEN can't be negative");
   /* as Redis: the arguments, then the key */
-  if ((rc = c_read(x, x->key, x->klen, SHMD_T_LIST, roots)) < 0) return rc;
+  if ((rc = c_read(x, x->key, x->klen, SHMD_T_LIST, &v)) < 0) return rc;
   int multi = count >= 0;
   uint64_t want = count <= 0 ? UINT64_MAX : (uint64_t)count;
-  uint64_t n = c_count(x->d, roots[0]);
+  uint64_t n;
+  if ((rc = cv_len(&v, &n))) return rc;
   uint64_t scan = maxlen == 0 || (uint64_t)maxlen > n ? n : (uint64_t)maxlen;
   uint64_t skip = (uint64_t)(rank < 0 ? -rank : rank) - 1;
   uint64_t found = 0;
   uint64_t arr = multi ? rw_arr(&x->w, 0) : 0;
+  struct citer it;
+  if (rank > 0 && (rc = cv_seek(&it, &v, 0))) return rc;
   for (uint64_t j = 0; j < scan && found < want; j++) {
     uint64_t i = rank > 0 ? j : n - 1 - j;
-    uint32_t off;
-    if ((rc = tr_select(x->d, roots[0], i, &off))) return rc;
-    const struct tnode *t = off ? tn_get(x->d, off) : NULL;
-    if (!t) return R_RETRY;
-    if (!elem_eq(t, &x->args[1])) continue;
+    struct elem e;
+    if ((rc = rank > 0 ? ci_next(&it, &e) : cv_at(&v, i, &e)) != 1) return rc < 0 ? rc : R_RETRY;
+    if (!elem_eq(&e, &x->args[1])) continue;
     if (skip) {
       skip--;
       continue;
@@ -332,11 +334,32 @@ int x_lpos(struct xctx *x) {
 
 /* ---- LMOVE ---- */
 
+/* The element LMOVE moves, copied out of the source (a packed source moves
+ * its bytes when the element goes). */
+struct grab {
+  uint8_t *p;
+  uint32_t n;
+  int oom;
+  uint8_t buf[2 * PACK_MAX_BYTES];
+};
+
+static void grab_elem(struct xctx *x, const struct elem *e, void *arg) {
+  struct grab *g = arg;
+  rw_str(&x->w, e->k, e->kl);
+  g->n = e->kl;
+  g->p = e->kl <= sizeof g->buf ? g->buf : malloc(e->kl);
+  if (!g->p) {
+    g->oom = 1;
+    return;
+  }
+  memcpy(g->p, e->k, e->kl);
+}
+
 int x_lmove(struct xctx *x) {
   struct dict *d = x->d;
   if (x->nargs != 2) return wrong_args();
   const struct arg *dst = &x->args[1];
-  uint32_t tmp[2];
+  struct cview tmp;
   struct xctx probe = *x;
   int rc;
   struct cref s, t;
@@ -346,22 +369,28 @@ int x_lmove(struct xctx *x) {
     rw_tag(&x->w, 'n');
     return SHMD_OK;
   }
-  if ((rc = c_read(&probe, dst->p, dst->n, SHMD_T_LIST, tmp)) < 0) return rc;
-  uint64_t n = c_count(d, s.roots[0]);
-  uint32_t cut;
-  if ((rc = tr_cut(d, &s.roots[0], (x->flags & SHMD_F_FROM_RIGHT) ? n - 1 : 0, 1, &cut))) return rc;
-  if (!cut) return ks_corrupt_entry(d);
-  struct tnode *node = (struct tnode *)blk_data(d, cut);
-  rw_str(&x->w, tn_key(node), node->klen);
+  if ((rc = c_read(&probe, dst->p, dst->n, SHMD_T_LIST, &tmp)) < 0) return rc;
+  int bad = 0;
+  uint64_t n = len_of(x, &s, &bad);
+  if (bad || !n) return ks_corrupt_entry(d);
+  struct grab g = {NULL, 0, 0, {0}};
+  rc = cw_cut(x, &s, (x->flags & SHMD_F_FROM_RIGHT) ? n - 1 : 0, 1, 0, grab_elem, &g);
+  if (!rc && (g.oom || !g.p)) rc = shmd_err(SHMD_E_SYS, "out of process memory");
   int same = dst->n == x->klen && memcmp(dst->p, x->key, x->klen) == 0;
-  if (!same && (rc = c_done(x, &s))) return rc;
-  if (same) {
-    t = s;
-  } else if ((rc = c_open(x, dst->p, dst->n, SHMD_T_LIST, 1, &t))) {
-    return rc;
+  if (!rc && !same) rc = c_done(x, &s);
+  if (!rc) {
+    if (same)
+      t = s;
+    else
+      rc = c_open(x, dst->p, dst->n, SHMD_T_LIST, 1, &t);
   }
-  uint64_t m = c_count(d, t.roots[0]);
-  if ((rc = tr_insert_at(d, &t.roots[0], (x->flags & SHMD_F_TO_RIGHT) ? m : 0, cut))) return rc;
+  if (!rc) {
+    uint64_t m = len_of(x, &t, &bad);
+    if (bad) rc = ks_corrupt_entry(d);
+    if (!rc) rc = cw_insert_at(x, &t, (x->flags & SHMD_F_TO_RIGHT) ? m : 0, g.p, g.n);
+  }
+  if (g.p && g.p != g.buf) free(g.p);
+  if (rc) return rc;
   d->pushed = 1;
   return c_done(x, &t);
 }

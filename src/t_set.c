@@ -6,7 +6,8 @@
  * runs under the lock (the op table marks it). Results are gathered as
  * references into the segment (stable while the lock is held), sorted and
  * de-duplicated in process memory; the *STORE forms copy them out before
- * replacing the destination, which may be one of the sources.
+ * replacing the destination, which may be one of the sources; a result of
+ * at most 128 small members is stored packed, like any small set.
  */
 #include <stdlib.h>
 
@@ -18,6 +19,11 @@ static int wrong_args(void) { return shmd_err(SHMD_E_INVAL, "ERR wrong number of
 
 /* ---- SPOP ---- */
 
+static void emit_member(struct xctx *x, const struct elem *e, void *arg) {
+  (void)arg;
+  rw_str(&x->w, e->k, e->kl);
+}
+
 int x_spop(struct xctx *x) {
   struct dict *d = x->d;
   if (x->nargs != 1 || x->nnums > 1) return wrong_args();
@@ -27,7 +33,9 @@ int x_spop(struct xctx *x) {
   if (count < 0) return shmd_err(SHMD_E_INVAL, "ERR value is out of range, must be positive");
   struct cref c;
   if ((rc = c_open(x, x->key, x->klen, SHMD_T_SET, 0, &c))) return rc;
-  uint64_t n = c.e ? c_count(d, c.roots[0]) : 0;
+  uint64_t n = 0;
+  struct cview v = c_view(x, &c);
+  if (c.e && cv_len(&v, &n)) return ks_corrupt_entry(d);
   if (!x->nnums && !n) {
     rw_tag(&x->w, 'n');
     return SHMD_OK;
@@ -36,16 +44,7 @@ int x_spop(struct xctx *x) {
   if (x->nnums) rw_arr(&x->w, (uint32_t)k);
   for (uint64_t i = 0; i < k; i++) {
     if (!j_room(d, ELEM_ROOM)) return j_fail(d, "this SPOP");
-    uint32_t off, cut;
-    if ((rc = tr_select(d, c.roots[0], x_random() % (n - i), &off)) || !off)
-      return ks_corrupt_entry(d);
-    uint64_t rank;
-    struct tnode *t = (struct tnode *)blk_data(d, off);
-    struct tkey key = {t->ord, tn_key(t), t->klen, 0};
-    if ((rc = tr_rank(d, c.roots[0], &key, &rank))) return ks_corrupt_entry(d);
-    if ((rc = tr_cut(d, &c.roots[0], rank, 1, &cut))) return rc;
-    rw_str(&x->w, tn_key(t), t->klen);
-    al_free(d, cut);
+    if ((rc = cw_cut(x, &c, x_random() % (n - i), 1, 0, emit_member, NULL))) return rc;
   }
   return c_done(x, &c);
 }
@@ -53,7 +52,6 @@ int x_spop(struct xctx *x) {
 /* ---- SMOVE ---- */
 
 int x_smove(struct xctx *x) {
-  struct dict *d = x->d;
   if (x->nargs != 3) return wrong_args();
   const struct arg *dst = &x->args[1], *m = &x->args[2];
   struct cref s, t;
@@ -64,13 +62,13 @@ int x_smove(struct xctx *x) {
     rw_int(&x->w, 0);
     return SHMD_OK;
   }
-  uint32_t tmp[2];
+  struct cview tmp, sv = c_view(x, &s);
   struct xctx probe = *x;
-  if ((rc = c_read(&probe, dst->p, dst->n, SHMD_T_SET, tmp)) < 0) return rc;
-  struct tkey k = {c_ord(d, m->p, m->n), m->p, m->n, 0};
-  uint32_t off = 0;
-  if (s.e && (rc = tr_find(d, s.roots[0], &k, &off))) return ks_corrupt_entry(d);
-  if (!off) {
+  if ((rc = c_read(&probe, dst->p, dst->n, SHMD_T_SET, &tmp)) < 0) return rc;
+  struct elem e;
+  int found = cv_find(&sv, m->p, m->n, &e);
+  if (found < 0) return ks_corrupt_entry(x->d);
+  if (!found) {
     rw_int(&x->w, 0);
     return SHMD_OK;
   }
@@ -78,17 +76,11 @@ int x_smove(struct xctx *x) {
     rw_int(&x->w, 1);
     return SHMD_OK;
   }
-  if ((rc = tr_erase(d, &s.roots[0], &k, &off))) return rc;
-  al_free(d, off);
+  int removed, added;
+  if ((rc = cw_del(x, &s, m->p, m->n, &removed))) return rc;
   if ((rc = c_done(x, &s))) return rc;
   if ((rc = c_open(x, dst->p, dst->n, SHMD_T_SET, 1, &t))) return rc;
-  uint32_t there;
-  if ((rc = tr_find(d, t.roots[0], &k, &there))) return ks_corrupt_entry(d);
-  if (!there) {
-    uint32_t neu;
-    if ((rc = tn_new(d, k.ord, m->p, m->n, NULL, 0, &neu))) return rc;
-    if ((rc = tr_insert(d, &t.roots[0], neu, 0))) return rc;
-  }
+  if ((rc = cw_put(x, &t, m->p, m->n, NULL, 0, 0, &added))) return rc;
   rw_int(&x->w, 1);
   return c_done(x, &t);
 }
@@ -125,22 +117,18 @@ static int refs_push(struct refs *r, const uint8_t *p, uint32_t n) {
   return SHMD_OK;
 }
 
-/* Roots of every key named in args[from..]: missing keys have root 0. */
-static int roots_of(struct xctx *x, uint32_t from, uint32_t *roots) {
+/* Every key named in args[from..]: missing keys are empty. */
+static int views_of(struct xctx *x, uint32_t from, struct cview *v) {
   for (uint32_t i = from; i < x->nargs; i++) {
-    uint32_t r[2] = {0, 0};
-    int rc = c_read(x, x->args[i].p, x->args[i].n, SHMD_T_SET, r);
+    int rc = c_read(x, x->args[i].p, x->args[i].n, SHMD_T_SET, &v[i - from]);
     if (rc < 0) return rc == R_RETRY ? ks_corrupt_entry(x->d) : rc;
-    roots[i - from] = rc == 0 ? r[0] : 0;
   }
   return SHMD_OK;
 }
 
-static int has(struct dict *d, uint32_t root, const uint8_t *p, uint32_t n) {
-  struct tkey k = {c_ord(d, p, n), p, n, 0};
-  uint32_t off = 0;
-  if (root && tr_find(d, root, &k, &off)) return -1;
-  return off != 0;
+static uint64_t len_of(const struct cview *v) {
+  uint64_t n;
+  return cv_len(v, &n) ? 0 : n;
 }
 
 /* Compute op over the sets args[from..] into r (distinct members), stopping
@@ -148,32 +136,32 @@ static int has(struct dict *d, uint32_t root, const uint8_t *p, uint32_t n) {
 static int compute(struct xctx *x, uint32_t op, uint32_t from, uint64_t limit, struct refs *r) {
   struct dict *d = x->d;
   uint32_t nk = x->nargs - from;
-  uint32_t *roots = calloc(nk ? nk : 1, sizeof *roots);
-  if (!roots) return shmd_err(SHMD_E_SYS, "out of process memory");
-  int rc = roots_of(x, from, roots);
+  struct cview *v = calloc(nk ? nk : 1, sizeof *v);
+  if (!v) return shmd_err(SHMD_E_SYS, "out of process memory");
+  int rc = views_of(x, from, v);
   if (rc) goto out;
   uint32_t lead = 0; /* SINTER: walk the smallest set */
   if (op == SHMD_OP_SINTER)
     for (uint32_t i = 1; i < nk; i++)
-      if (c_count(d, roots[i]) < c_count(d, roots[lead])) lead = i;
+      if (len_of(&v[i]) < len_of(&v[lead])) lead = i;
   for (uint32_t s = 0; s < nk; s++) {
     if (op != SHMD_OP_SUNION && s != lead) continue; /* SDIFF: lead is set 0 */
-    struct titer it;
-    uint32_t off;
-    if (it_seek(&it, d, roots[s], 0)) goto bad;
+    struct citer it;
+    struct elem e, o_e;
+    if (cv_seek(&it, &v[s], 0)) goto bad;
     while (1) {
-      if (it_next(&it, &off)) goto bad;
-      if (!off) break;
-      struct tnode *t = (struct tnode *)blk_data(d, off);
+      int got = ci_next(&it, &e);
+      if (got < 0) goto bad;
+      if (!got) break;
       int keep = 1;
       /* SINTER: in every other set; SDIFF (walking set 0): in none of the others */
       for (uint32_t o = 0; keep && op != SHMD_OP_SUNION && o < nk; o++) {
         if (o == s) continue;
-        int in = has(d, roots[o], tn_key(t), t->klen);
+        int in = cv_find(&v[o], e.k, e.kl, &o_e);
         if (in < 0) goto bad;
         keep = op == SHMD_OP_SINTER ? in : !in;
       }
-      if (keep && (rc = refs_push(r, tn_key(t), t->klen))) goto out;
+      if (keep && (rc = refs_push(r, e.k, e.kl))) goto out;
       if (limit && r->n >= limit && op != SHMD_OP_SUNION) goto out;
     }
     if (op == SHMD_OP_SDIFF) break;
@@ -189,7 +177,7 @@ static int compute(struct xctx *x, uint32_t op, uint32_t from, uint64_t limit, s
 bad:
   rc = ks_corrupt_entry(d);
 out:
-  free(roots);
+  free(v);
   return rc;
 }
 
@@ -257,10 +245,8 @@ int x_sstore(struct xctx *x) {
         rc = j_fail(d, "this result");
         goto out;
       }
-      uint32_t neu;
-      uint64_t ord = c_ord(d, r.v[i].p, r.v[i].n);
-      if ((rc = tn_new(d, ord, r.v[i].p, r.v[i].n, NULL, 0, &neu))) goto out;
-      if ((rc = tr_insert(d, &c.roots[0], neu, 0))) goto out;
+      int added;
+      if ((rc = cw_put(x, &c, r.v[i].p, r.v[i].n, NULL, 0, 0, &added))) goto out;
     }
     if ((rc = c_done(x, &c))) goto out;
   }

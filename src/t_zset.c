@@ -1,12 +1,14 @@
 /*
  * t_zset.c — sorted sets.
  *
- * Two trees per key: the score tree (root 0) orders members by (score,
- * member) — scores compared as doubles, ties broken by the member's bytes as
- * Redis does — and counts subtrees, so ZRANK, ZRANGE by rank and the bounds of
- * a score or lex range are O(log n); the member index (root 1) is a hash-
- * ordered tree of members holding each one's score, for ZSCORE and updates
- * in O(log n) and for ZSCAN's cursor.
+ * Elements are reached through container.c. In trees, two per key: the score
+ * tree (root 0) orders members by (score, member) — scores compared as
+ * doubles, ties broken by the member's bytes as Redis does — and counts
+ * subtrees, so ZRANK, ZRANGE by rank and the bounds of a score or lex range
+ * are O(log n); the member index (root 1) is a hash-ordered tree of members
+ * holding each one's score, for ZSCORE and updates in O(log n) and for ZSCAN's
+ * cursor. Packed (pack.c), one block in the same (score, member) order: every
+ * rank, range and member lookup is a walk of at most 128 elements.
  *
  * Range bounds become rank intervals: "score >= min" is the rank of (min, ""),
  * "score > min" the rank of (nextafter(min, +inf), ""); lex bounds use the
@@ -22,41 +24,18 @@
 
 static int wrong_args(void) { return shmd_err(SHMD_E_INVAL, "ERR wrong number of arguments"); }
 
-static uint64_t sbits(double s) {
-  uint64_t b;
-  if (s == 0) s = 0; /* one zero: -0 sorts and prints as 0 */
-  memcpy(&b, &s, 8);
-  return b;
-}
-
-static double score_of(const struct tnode *n) {
-  double s;
-  uint64_t b = LD(n->ord);
-  memcpy(&s, &b, 8);
-  return s;
-}
-
-static struct tkey skey(double s, const uint8_t *m, uint32_t n) {
-  struct tkey k = {sbits(s), m, n, 1};
-  return k;
-}
-
 /* ---- ZADD / ZINCRBY ---- */
 
 static int zadd_one(struct xctx *x, struct cref *c, double score, const struct arg *m, int *added,
                     int *changed, double *result, int *done) {
-  struct dict *d = x->d;
   uint32_t f = x->op == SHMD_OP_ZINCRBY ? SHMD_F_INCR : x->flags;
-  struct tkey ik = {c_ord(d, m->p, m->n), m->p, m->n, 0};
-  uint32_t off;
-  int rc = tr_find(d, c->roots[1], &ik, &off);
-  if (rc) return rc == R_RETRY ? ks_corrupt_entry(d) : rc;
+  struct cview v = c_view(x, c);
+  struct elem e;
+  int found = cv_find(&v, m->p, m->n, &e);
+  if (found < 0) return ks_corrupt_entry(x->d);
   *done = 0;
-  if (off) {
-    struct tnode *in = (struct tnode *)blk_data(d, off);
-    if (in->vlen != 8) return ks_corrupt_entry(d);
-    double old;
-    memcpy(&old, tn_val(in), 8);
+  if (found) {
+    double old = e.score;
     if (f & SHMD_F_NX) return SHMD_OK;
     double neu = (f & SHMD_F_INCR) ? old + score : score;
     if (isnan(neu)) return shmd_err(SHMD_E_NOTFLOAT, "ERR resulting score is not a number (NaN)");
@@ -64,32 +43,20 @@ static int zadd_one(struct xctx *x, struct cref *c, double score, const struct a
     *done = 1;
     *result = neu;
     if (neu == old) return SHMD_OK;
-    struct tkey ok = skey(old, m->p, m->n);
-    uint32_t sn;
-    if ((rc = tr_erase(d, &c->roots[0], &ok, &sn))) return rc;
-    if (!sn) return ks_corrupt_entry(d);
-    al_free(d, sn);
-    if ((rc = tn_new(d, sbits(neu), m->p, m->n, NULL, 0, &sn))) return rc;
-    if ((rc = tr_insert(d, &c->roots[0], sn, 1))) return rc;
-    j_save(d, tn_val(in), 8);
-    if (neu == 0) neu = 0;
-    memcpy(tn_val(in), &neu, 8);
+    int rc = cw_zput(x, c, m->p, m->n, neu, 1, old);
+    if (rc) return rc;
     (*changed)++;
     return SHMD_OK;
   }
   if (f & SHMD_F_XX) return SHMD_OK;
   if (score == 0) score = 0;
-  uint32_t sn, inn;
-  if ((rc = tn_new(d, sbits(score), m->p, m->n, NULL, 0, &sn))) return rc;
-  if ((rc = tr_insert(d, &c->roots[0], sn, 1))) return rc;
-  if ((rc = tn_new(d, ik.ord, m->p, m->n, (const uint8_t *)&score, 8, &inn))) return rc;
-  if ((rc = tr_insert(d, &c->roots[1], inn, 0))) return rc;
+  int rc = cw_zput(x, c, m->p, m->n, score, 0, 0);
+  if (rc) return rc;
   (*added)++;
   *done = 1;
   *result = score;
   return SHMD_OK;
 }
-
 int x_zadd(struct xctx *x) {
   struct dict *d = x->d;
   uint32_t f = x->flags;
@@ -133,55 +100,26 @@ int x_zadd(struct xctx *x) {
 
 /* ---- ZSCORE / ZMSCORE ---- */
 
-static int lookup_score(struct xctx *x, uint32_t root1, const struct arg *m, int *found,
-                        double *s) {
-  struct tkey k = {c_ord(x->d, m->p, m->n), m->p, m->n, 0};
-  uint32_t off = 0;
-  int rc;
-  if (root1 && (rc = tr_find(x->d, root1, &k, &off))) return rc;
-  *found = 0;
-  if (!off) return 0;
-  const struct tnode *n = tn_get(x->d, off);
-  if (!n || LD(n->vlen) != 8) return R_RETRY;
-  memcpy(s, (const uint8_t *)(n + 1) + LD(n->klen), 8);
-  *found = 1;
-  return 0;
-}
-
 int x_zscore(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, SHMD_T_ZSET, roots);
+  struct cview v;
+  int rc = c_read(x, x->key, x->klen, SHMD_T_ZSET, &v);
   if (rc < 0) return rc;
   int multi = x->op == SHMD_OP_ZMSCORE;
   if (x->nargs < 2 || (!multi && x->nargs != 2)) return wrong_args();
   if (multi) rw_arr(&x->w, x->nargs - 1);
   for (uint32_t i = 1; i < x->nargs; i++) {
-    int found;
-    double s;
-    if ((rc = lookup_score(x, roots[1], &x->args[i], &found, &s))) return rc;
+    struct elem e;
+    int found = cv_find(&v, x->args[i].p, x->args[i].n, &e);
+    if (found < 0) return found;
     if (found)
-      rw_dbl(&x->w, s);
+      rw_dbl(&x->w, e.score);
     else
       rw_tag(&x->w, 'n');
   }
   return SHMD_OK;
 }
 
-/* ---- removal of members ---- */
-
-/* Remove member m (known to have score s) from both trees. */
-static int zdel(struct xctx *x, struct cref *c, const uint8_t *m, uint32_t n, double s) {
-  struct dict *d = x->d;
-  struct tkey sk = skey(s, m, n), ik = {c_ord(d, m, n), m, n, 0};
-  uint32_t a, b;
-  int rc;
-  if ((rc = tr_erase(d, &c->roots[0], &sk, &a))) return rc;
-  if ((rc = tr_erase(d, &c->roots[1], &ik, &b))) return rc;
-  if (!a || !b) return ks_corrupt_entry(d);
-  al_free(d, a);
-  al_free(d, b);
-  return SHMD_OK;
-}
+/* ---- ZREM ---- */
 
 int x_zrem(struct xctx *x) {
   if (x->nargs < 2) return wrong_args();
@@ -191,12 +129,12 @@ int x_zrem(struct xctx *x) {
   int removed = 0;
   for (uint32_t i = 1; c.e && i < x->nargs; i++) {
     if (!j_room(x->d, ELEM_ROOM)) return j_fail(x->d, "this ZREM");
-    int found;
-    double s;
-    if ((rc = lookup_score(x, c.roots[1], &x->args[i], &found, &s)))
-      return rc == R_RETRY ? ks_corrupt_entry(x->d) : rc;
+    struct cview v = c_view(x, &c);
+    struct elem e;
+    int found = cv_find(&v, x->args[i].p, x->args[i].n, &e);
+    if (found < 0) return ks_corrupt_entry(x->d);
     if (!found) continue;
-    if ((rc = zdel(x, &c, x->args[i].p, x->args[i].n, s))) return rc;
+    if ((rc = cw_zdel(x, &c, x->args[i].p, x->args[i].n, e.score))) return rc;
     removed++;
   }
   if ((rc = c_done(x, &c))) return rc;
@@ -207,20 +145,21 @@ int x_zrem(struct xctx *x) {
 /* ---- ranks and ranges ---- */
 
 int x_zrank(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, SHMD_T_ZSET, roots);
+  struct cview v;
+  int rc = c_read(x, x->key, x->klen, SHMD_T_ZSET, &v);
   if (rc < 0) return rc;
   if (x->nargs != 2) return wrong_args();
-  int found;
-  double s;
-  if ((rc = lookup_score(x, roots[1], &x->args[1], &found, &s))) return rc;
+  struct elem e;
+  int found = cv_find(&v, x->args[1].p, x->args[1].n, &e);
+  if (found < 0) return found;
   if (!found) {
     rw_tag(&x->w, 'n');
     return SHMD_OK;
   }
-  struct tkey k = skey(s, x->args[1].p, x->args[1].n);
-  uint64_t rank, n = c_count(x->d, roots[0]);
-  if ((rc = tr_rank(x->d, roots[0], &k, &rank))) return rc;
+  double s = e.score;
+  uint64_t rank, n;
+  if ((rc = cv_len(&v, &n)) || (rc = cv_zrank(&v, s, x->args[1].p, x->args[1].n, &rank)))
+    return rc;
   if (rank >= n) return R_RETRY;
   if (x->flags & SHMD_F_REV) rank = n - 1 - rank;
   if (x->flags & SHMD_F_WITHSCORES) {
@@ -234,25 +173,21 @@ int x_zrank(struct xctx *x) {
 }
 
 /* First rank with score >= min (> min when excl). */
-static int score_lo(const struct dict *d, uint32_t root, uint64_t n, double min, int excl,
-                    uint64_t *r) {
+static int score_lo(const struct cview *v, uint64_t n, double min, int excl, uint64_t *r) {
   if (excl && min == INFINITY) {
     *r = n;
     return 0;
   }
-  struct tkey k = skey(excl ? nextafter(min, INFINITY) : min, (const uint8_t *)"", 0);
-  return root ? tr_rank(d, root, &k, r) : (*r = 0, 0);
+  return cv_zrank(v, excl ? nextafter(min, INFINITY) : min, (const uint8_t *)"", 0, r);
 }
 
 /* Number of members with score <= max (< max when excl). */
-static int score_hi(const struct dict *d, uint32_t root, uint64_t n, double max, int excl,
-                    uint64_t *r) {
+static int score_hi(const struct cview *v, uint64_t n, double max, int excl, uint64_t *r) {
   if (!excl && max == INFINITY) {
     *r = n;
     return 0;
   }
-  struct tkey k = skey(excl ? max : nextafter(max, INFINITY), (const uint8_t *)"", 0);
-  return root ? tr_rank(d, root, &k, r) : (*r = 0, 0);
+  return cv_zrank(v, excl ? max : nextafter(max, INFINITY), (const uint8_t *)"", 0, r);
 }
 
 /* A Redis lex bound: "-", "+", "[member" or "(member". kind: 0 "-", 1 "+",
@@ -267,8 +202,8 @@ static int lex_parse(const struct arg *a, int *kind) {
 }
 
 /* Rank of a lex bound: lo = first member inside, hi = one past the last. */
-static int lex_rank(const struct xctx *x, uint32_t root, uint64_t n, const struct arg *a, int kind,
-                    int is_hi, uint64_t *r) {
+static int lex_rank(const struct cview *v, uint64_t n, const struct arg *a, int kind, int is_hi,
+                    uint64_t *r) {
   if (kind == 0) {
     *r = 0;
     return 0;
@@ -277,15 +212,13 @@ static int lex_rank(const struct xctx *x, uint32_t root, uint64_t n, const struc
     *r = n;
     return 0;
   }
-  uint32_t first;
-  int rc = tr_select(x->d, root, 0, &first);
-  if (rc || !first) return rc ? rc : (*r = 0, 0);
-  const struct tnode *f = tn_get(x->d, first);
-  if (!f) return R_RETRY;
-  struct tkey k = {LD(f->ord), a->p + 1, a->n - 1, 1};
-  if ((rc = tr_rank(x->d, root, &k, r))) return rc;
-  uint32_t eq = 0;
-  if ((rc = tr_find(x->d, root, &k, &eq))) return rc;
+  struct elem f, e;
+  int rc = cv_at(v, 0, &f);
+  if (rc <= 0) return rc ? rc : (*r = 0, 0);
+  double fs = f.score;
+  if ((rc = cv_zrank(v, fs, a->p + 1, a->n - 1, r))) return rc;
+  if ((rc = cv_at(v, *r, &e)) < 0) return rc;
+  int eq = rc == 1 && e.score == fs && e.kl == a->n - 1 && memcmp(e.k, a->p + 1, e.kl) == 0;
   /* inclusive hi and exclusive lo step past an equal member */
   if (eq && ((is_hi && kind == 2) || (!is_hi && kind == 3))) (*r)++;
   return 0;
@@ -306,23 +239,22 @@ static void rank_range(int64_t start, int64_t stop, uint64_t n, uint64_t *lo, ui
   *hi = (uint64_t)stop + 1;
 }
 
-static int emit_member(struct xctx *x, uint32_t root, uint64_t rank, int with) {
-  uint32_t off;
-  int rc = tr_select(x->d, root, rank, &off);
-  if (rc) return rc;
-  const struct tnode *t = off ? tn_get(x->d, off) : NULL;
-  if (!t) return R_RETRY;
-  rw_str(&x->w, tn_key(t), LD(t->klen));
-  if (with) rw_dbl(&x->w, score_of(t));
+static int emit_member(struct xctx *x, const struct cview *v, uint64_t rank, int with) {
+  struct elem e;
+  int rc = cv_at(v, rank, &e);
+  if (rc != 1) return rc < 0 ? rc : R_RETRY;
+  rw_str(&x->w, e.k, e.kl);
+  if (with) rw_dbl(&x->w, e.score);
   return 0;
 }
 
 int x_zrange(struct xctx *x) {
-  uint32_t roots[2] = {0, 0};
-  int rc = c_read(x, x->key, x->klen, SHMD_T_ZSET, roots);
+  struct cview v;
+  int rc = c_read(x, x->key, x->klen, SHMD_T_ZSET, &v);
   if (rc < 0) return rc;
   uint32_t f = x->flags;
-  uint64_t n = c_count(x->d, roots[0]), lo = 0, hi = 0;
+  uint64_t n, lo = 0, hi = 0;
+  if ((rc = cv_len(&v, &n))) return rc;
   int rev = (f & SHMD_F_REV) != 0, with = (f & SHMD_F_WITHSCORES) != 0;
   int64_t offset = 0, count = -1;
   int bylex = x->op == SHMD_OP_ZLEXCOUNT || (x->op == SHMD_OP_ZRANGE && (f & SHMD_F_BYLEX));
@@ -336,8 +268,8 @@ int x_zrange(struct xctx *x) {
     if (x->nnums != need || x->nargs != 1) return wrong_args();
     double a = x->nums[0], b = x->nums[1];
     double min = rev && x->op == SHMD_OP_ZRANGE ? b : a, max = rev && x->op == SHMD_OP_ZRANGE ? a : b;
-    if ((rc = score_lo(x->d, roots[0], n, min, (f & SHMD_F_MIN_EXCL) != 0, &lo))) return rc;
-    if ((rc = score_hi(x->d, roots[0], n, max, (f & SHMD_F_MAX_EXCL) != 0, &hi))) return rc;
+    if ((rc = score_lo(&v, n, min, (f & SHMD_F_MIN_EXCL) != 0, &lo))) return rc;
+    if ((rc = score_hi(&v, n, max, (f & SHMD_F_MAX_EXCL) != 0, &hi))) return rc;
     if (need == 4 && ((rc = num_int(x, 2, &offset)) || (rc = num_int(x, 3, &count)))) return rc;
   } else if (bylex) {
     uint32_t need = x->op == SHMD_OP_ZLEXCOUNT ? 0 : 2;
@@ -346,8 +278,8 @@ int x_zrange(struct xctx *x) {
     const struct arg *amax = &x->args[rev && x->op == SHMD_OP_ZRANGE ? 1 : 2];
     int kmin, kmax;
     if ((rc = lex_parse(amin, &kmin)) || (rc = lex_parse(amax, &kmax))) return rc;
-    if ((rc = lex_rank(x, roots[0], n, amin, kmin, 0, &lo))) return rc;
-    if ((rc = lex_rank(x, roots[0], n, amax, kmax, 1, &hi))) return rc;
+    if ((rc = lex_rank(&v, n, amin, kmin, 0, &lo))) return rc;
+    if ((rc = lex_rank(&v, n, amax, kmax, 1, &hi))) return rc;
     if (need == 2 && ((rc = num_int(x, 0, &offset)) || (rc = num_int(x, 1, &count)))) return rc;
   } else {
     int64_t start, stop;
@@ -373,51 +305,27 @@ int x_zrange(struct xctx *x) {
   if (take > UINT32_MAX / 2) return R_RETRY;
   rw_arr(&x->w, (uint32_t)(with ? take * 2 : take));
   if (!rev) {
-    struct titer it;
-    if ((rc = it_seek(&it, x->d, roots[0], lo + skip))) return rc;
+    struct citer it;
+    if ((rc = cv_seek(&it, &v, lo + skip))) return rc;
     for (uint64_t i = 0; i < take; i++) {
-      uint32_t off;
-      if ((rc = it_next(&it, &off))) return rc;
-      const struct tnode *t = off ? tn_get(x->d, off) : NULL;
-      if (!t) return R_RETRY;
-      rw_str(&x->w, tn_key(t), LD(t->klen));
-      if (with) rw_dbl(&x->w, score_of(t));
+      struct elem e;
+      if ((rc = ci_next(&it, &e)) != 1) return rc < 0 ? rc : R_RETRY;
+      rw_str(&x->w, e.k, e.kl);
+      if (with) rw_dbl(&x->w, e.score);
     }
   } else {
     for (uint64_t i = 0; i < take; i++)
-      if ((rc = emit_member(x, roots[0], hi - 1 - skip - i, with))) return rc;
+      if ((rc = emit_member(x, &v, hi - 1 - skip - i, with))) return rc;
   }
   return SHMD_OK;
 }
 
 /* ---- ZREMRANGEBYRANK / ZREMRANGEBYSCORE / ZPOPMIN / ZPOPMAX ---- */
 
-/* Remove ranks [lo, hi) of the score tree (and their index nodes); emit them
- * (member, score) in order, or reversed. */
-static int cut_ranks(struct xctx *x, struct cref *c, uint64_t lo, uint64_t hi, int emit, int rev) {
-  struct dict *d = x->d;
-  uint32_t cut;
-  int rc;
-  if (hi <= lo) return SHMD_OK;
-  if ((rc = tr_cut(d, &c->roots[0], lo, hi - lo, &cut))) return rc;
-  for (uint64_t i = 0; i < hi - lo; i++) {
-    if (!j_room(d, ELEM_ROOM)) return j_fail(d, "this range");
-    uint32_t off;
-    if ((rc = tr_select(d, cut, rev ? hi - lo - 1 - i : i, &off)) || !off)
-      return ks_corrupt_entry(d);
-    struct tnode *t = (struct tnode *)blk_data(d, off);
-    if (emit) {
-      rw_str(&x->w, tn_key(t), t->klen);
-      rw_dbl(&x->w, score_of(t));
-    }
-    struct tkey ik = {c_ord(d, tn_key(t), t->klen), tn_key(t), t->klen, 0};
-    uint32_t inn;
-    if ((rc = tr_erase(d, &c->roots[1], &ik, &inn))) return rc;
-    if (!inn) return ks_corrupt_entry(d);
-    al_free(d, inn);
-  }
-  tr_free_all(d, cut);
-  return SHMD_OK;
+static void emit_scored(struct xctx *x, const struct elem *e, void *arg) {
+  (void)arg;
+  rw_str(&x->w, e->k, e->kl);
+  rw_dbl(&x->w, e->score);
 }
 
 int x_zremrange(struct xctx *x) {
@@ -425,18 +333,20 @@ int x_zremrange(struct xctx *x) {
   struct cref c;
   int rc = c_open(x, x->key, x->klen, SHMD_T_ZSET, 0, &c);
   if (rc) return rc;
-  uint64_t n = c.e ? c_count(x->d, c.roots[0]) : 0, lo = 0, hi = 0;
+  uint64_t n = 0, lo = 0, hi = 0;
+  struct cview v = c_view(x, &c);
+  if (c.e && cv_len(&v, &n)) return ks_corrupt_entry(x->d);
   if (x->op == SHMD_OP_ZREMRANGEBYRANK) {
     int64_t start, stop;
     if ((rc = num_int(x, 0, &start)) || (rc = num_int(x, 1, &stop))) return rc;
     rank_range(start, stop, n, &lo, &hi);
   } else if (c.e) {
-    if ((rc = score_lo(x->d, c.roots[0], n, x->nums[0], (x->flags & SHMD_F_MIN_EXCL) != 0, &lo)) ||
-        (rc = score_hi(x->d, c.roots[0], n, x->nums[1], (x->flags & SHMD_F_MAX_EXCL) != 0, &hi)))
+    if ((rc = score_lo(&v, n, x->nums[0], (x->flags & SHMD_F_MIN_EXCL) != 0, &lo)) ||
+        (rc = score_hi(&v, n, x->nums[1], (x->flags & SHMD_F_MAX_EXCL) != 0, &hi)))
       return ks_corrupt_entry(x->d);
   }
   if (hi < lo) hi = lo;
-  if (c.e && (rc = cut_ranks(x, &c, lo, hi, 0, 0))) return rc;
+  if (c.e && (rc = cw_cut(x, &c, lo, hi - lo, 0, NULL, NULL))) return rc;
   if ((rc = c_done(x, &c))) return rc;
   rw_int(&x->w, (double)(hi - lo));
   return SHMD_OK;
@@ -450,10 +360,12 @@ int x_zpop(struct xctx *x) {
   if (count < 0) return shmd_err(SHMD_E_INVAL, "ERR value is out of range, must be positive");
   struct cref c;
   if ((rc = c_open(x, x->key, x->klen, SHMD_T_ZSET, 0, &c))) return rc;
-  uint64_t n = c.e ? c_count(x->d, c.roots[0]) : 0;
+  uint64_t n = 0;
+  struct cview v = c_view(x, &c);
+  if (c.e && cv_len(&v, &n)) return ks_corrupt_entry(x->d);
   uint64_t k = (uint64_t)count < n ? (uint64_t)count : n;
   rw_arr(&x->w, (uint32_t)(2 * k));
   int max = x->op == SHMD_OP_ZPOPMAX;
-  if (k && (rc = cut_ranks(x, &c, max ? n - k : 0, max ? n : k, 1, max))) return rc;
+  if (k && (rc = cw_cut(x, &c, max ? n - k : 0, k, max, emit_scored, NULL))) return rc;
   return c_done(x, &c);
 }

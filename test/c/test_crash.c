@@ -5,8 +5,14 @@
  * dies by SIGKILL right before its k-th journaled change, for k = 1, 2, ...
  * until the command completes. After each death the next writer recovers the
  * segment; the check must pass and the dictionary must hold exactly the state
- * from before the command (a command that died was never committed). When the
- * child finally completes, the state must be the one the command produces.
+ * from before the command (a command that died was never committed), down to
+ * each container's encoding. When the child finally completes, the state must
+ * be the one the command produces.
+ *
+ * The container commands run twice: on small containers (packed, pack.c) and
+ * on the same content as treaps; then commands at and across the packed
+ * bounds (127 -> 128 -> 129 elements, an element growing past 64 bytes, moves
+ * between a packed and a treap container, a transaction that converts).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -23,7 +29,18 @@ extern long shmd_crash_countdown;
 static int H;
 static char big[3000];
 
-/* A canonical text of the whole dictionary: sorted "key=value@deadline" lines. */
+/* The encoding of a container key (ENC_PACK or ENC_TREE), -1 if absent. */
+static int enc_of(const uint8_t *k, uint32_t kl) {
+  struct dict *d = api_dict(H);
+  struct entry *e;
+  uint32_t vl;
+  if (ks_read_find(d, k, kl, ks_hash(d, k, kl), &e, &vl) || !e) return -1;
+  return e->enc;
+}
+static int enc_s(const char *k) { return enc_of((const uint8_t *)k, (uint32_t)strlen(k)); }
+
+/* A canonical text of the whole dictionary: sorted "key=value@deadline" lines
+ * (a container's value: its type, encoding and whole content). */
 static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 static char *snapshot(void) {
   static uint8_t kb[1 << 20];
@@ -49,7 +66,7 @@ static char *snapshot(void) {
                       : t == SHMD_T_SET  ? X(H, SHMD_OP_SMEMBERS, 0, 0, kz, NULL)
                       : t == SHMD_T_ZSET ? X(H, SHMD_OP_ZRANGE, SHMD_F_WITHSCORES, 2, 0.0, -1.0, kz, NULL)
                                          : X(H, SHMD_OP_LRANGE, 0, 2, 0.0, -1.0, kz, NULL);
-      vl = snprintf((char *)v, sizeof v, "%d%s", t, r);
+      vl = snprintf((char *)v, sizeof v, "%d/enc%d%s", t, enc_of(k, (uint32_t)l), r);
     }
     double dl = 0;
     shmd_ttl(H, k, (uint32_t)l, SHMD_TTLQ_MS | SHMD_TTLQ_AT, (uint8_t *)&dl, 8);
@@ -173,9 +190,48 @@ static void c_txn(void) {
   shmd_txn_end(H, 1);
 }
 
+/* Commands at and across the packed bounds (base_bounds() builds the keys). */
+static char long65[66], long64[65];
+static void c_hset_127_128(void) { X(H, SHMD_OP_HSET, 0, 0, "h127", "new", "v", NULL); }
+static void c_hset_128_129(void) { X(H, SHMD_OP_HSET, 0, 0, "h128", "new", "v", NULL); }
+static void c_hset_grow_value(void) { X(H, SHMD_OP_HSET, 0, 0, "h", "f2", long65, NULL); }
+static void c_hset_64(void) { X(H, SHMD_OP_HSET, 0, 0, "h", long64, long64, NULL); }
+static void c_sadd_128_129(void) { X(H, SHMD_OP_SADD, 0, 0, "s128", "new", NULL); }
+static void c_zadd_128_129(void) { X(H, SHMD_OP_ZADD, 0, 1, 0.5, "z128", "new", NULL); }
+static void c_zadd_long(void) { X(H, SHMD_OP_ZADD, 0, 1, 0.5, "z", long65, NULL); }
+static void c_rpush_128_129(void) { X(H, SHMD_OP_RPUSH, 0, 0, "l128", "new", NULL); }
+static void c_lset_long(void) { X(H, SHMD_OP_LSET, 0, 1, 2.0, "l", long65, NULL); }
+static void c_lmove_full(void) { X(H, SHMD_OP_LMOVE, 0, 0, "l", "l128", NULL); }
+static void c_lmove_to_tree(void) { X(H, SHMD_OP_LMOVE, 0, 0, "l", "l129", NULL); }
+static void c_lmove_from_tree(void) { X(H, SHMD_OP_LMOVE, SHMD_F_FROM_RIGHT, 0, "l129", "l", NULL); }
+static void c_smove_to_tree(void) { X(H, SHMD_OP_SMOVE, 0, 0, "s", "s129", "m1", NULL); }
+static void c_smove_from_tree(void) { X(H, SHMD_OP_SMOVE, 0, 0, "s129", "s", "t7", NULL); }
+static void c_sinterstore(void) { X(H, SHMD_OP_SINTERSTORE, 0, 0, "dst", "s", "s128", NULL); }
+static void c_zpopmax_all(void) { X(H, SHMD_OP_ZPOPMAX, 0, 1, 9.0, "z", NULL); }
+static void c_txn_convert(void) {
+  shmd_txn_begin(H);
+  X(H, SHMD_OP_HSET, 0, 0, "h128", "t1", "x", NULL); /* converts */
+  X(H, SHMD_OP_RPUSH, 0, 0, "l", "t2", NULL);
+  X(H, SHMD_OP_SREM, 0, 0, "s", "m1", "m2", NULL);
+  X(H, SHMD_OP_ZADD, 0, 1, 7.0, "z", long65, NULL); /* converts */
+  shmd_txn_end(H, 1);
+}
+
 struct cmd {
   const char *name;
   void (*fn)(void);
+};
+
+static const struct cmd bound_cmds[] = {
+    {"hset 127 -> 128 fields", c_hset_127_128},   {"hset 128 -> 129 (converts)", c_hset_128_129},
+    {"hset value past 64 B (converts)", c_hset_grow_value}, {"hset 64-byte field", c_hset_64},
+    {"sadd 128 -> 129 (converts)", c_sadd_128_129}, {"zadd 128 -> 129 (converts)", c_zadd_128_129},
+    {"zadd 65-byte member (converts)", c_zadd_long}, {"rpush 128 -> 129 (converts)", c_rpush_128_129},
+    {"lset 65 bytes (converts)", c_lset_long},    {"lmove into 128 (converts)", c_lmove_full},
+    {"lmove packed -> treap", c_lmove_to_tree},   {"lmove treap -> packed", c_lmove_from_tree},
+    {"smove packed -> treap", c_smove_to_tree},   {"smove treap -> packed", c_smove_from_tree},
+    {"sinterstore (packed result)", c_sinterstore}, {"zpopmax emptying", c_zpopmax_all},
+    {"a transaction converting", c_txn_convert},
 };
 
 static const struct cmd cmds[] = {
@@ -231,6 +287,59 @@ static void base(int extra) {
   }
 }
 
+/* Turn container k (of the base) into a treap with the same content: pad it
+ * past the packed bounds, then remove the padding (conversion is one way). */
+static void treeify(int type, const char *k) {
+  char m[32];
+  for (int i = 0; i <= (int)PACK_MAX_ELEMS; i++) {
+    snprintf(m, sizeof m, "pad%d", i);
+    if (type == SHMD_T_HASH) X(H, SHMD_OP_HSET, 0, 0, k, m, "p", NULL);
+    if (type == SHMD_T_SET) X(H, SHMD_OP_SADD, 0, 0, k, m, NULL);
+    if (type == SHMD_T_ZSET) X(H, SHMD_OP_ZADD, 0, 1, 100.0, k, m, NULL);
+    if (type == SHMD_T_LIST) X(H, SHMD_OP_RPUSH, 0, 0, k, m, NULL);
+  }
+  for (int i = 0; i <= (int)PACK_MAX_ELEMS; i++) {
+    snprintf(m, sizeof m, "pad%d", i);
+    if (type == SHMD_T_HASH) X(H, SHMD_OP_HDEL, 0, 0, k, m, NULL);
+    if (type == SHMD_T_SET) X(H, SHMD_OP_SREM, 0, 0, k, m, NULL);
+    if (type == SHMD_T_ZSET) X(H, SHMD_OP_ZREM, 0, 0, k, m, NULL);
+  }
+  if (type == SHMD_T_LIST) X(H, SHMD_OP_RPOP, 0, 1, (double)(PACK_MAX_ELEMS + 1), k, NULL);
+}
+
+static uint32_t d_garbage(void) { return api_dict(H)->hdr->ks.garbage; }
+
+/* The base with every container a treap. */
+static void base_tree(void) {
+  base(0);
+  treeify(SHMD_T_HASH, "h");
+  treeify(SHMD_T_SET, "s");
+  treeify(SHMD_T_SET, "s2");
+  treeify(SHMD_T_ZSET, "z");
+  treeify(SHMD_T_LIST, "l");
+  while (d_garbage()) sets("drive", "x"); /* the padding freed */
+}
+
+/* The base plus containers at the packed bound: h127 (127 fields), h128, s128,
+ * z128, l128 (128 elements, still packed); s129 and l129, treaps. */
+static void base_bounds(void) {
+  base(0);
+  char m[32];
+  for (int i = 0; i <= (int)PACK_MAX_ELEMS; i++) {
+    snprintf(m, sizeof m, "t%d", i);
+    X(H, SHMD_OP_SADD, 0, 0, "s129", m, NULL);
+    X(H, SHMD_OP_RPUSH, 0, 0, "l129", m, NULL);
+  }
+  for (int i = 0; i < (int)PACK_MAX_ELEMS; i++) {
+    snprintf(m, sizeof m, "m%d", i);
+    if (i < (int)PACK_MAX_ELEMS - 1) X(H, SHMD_OP_HSET, 0, 0, "h127", m, "v", NULL);
+    X(H, SHMD_OP_HSET, 0, 0, "h128", m, "v", NULL);
+    X(H, SHMD_OP_SADD, 0, 0, "s128", m, NULL);
+    X(H, SHMD_OP_ZADD, 0, 1, (double)(i % 5), "z128", m, NULL);
+    X(H, SHMD_OP_RPUSH, 0, 0, "l128", m, NULL);
+  }
+}
+
 /* Crash the command at every journaled change; returns the points walked. */
 static int walk(const char *name, void (*fn)(void)) {
   char *before = snapshot();
@@ -277,8 +386,14 @@ int main(void) {
   struct dict *d = api_dict(H);
   memset(big, 'b', sizeof big);
 
-  TEST("every crash point of every command");
+  memset(long65, 'L', 65);
+  memset(long64, 'S', 64);
+
+  TEST("every crash point of every command (containers packed)");
   int total = 0;
+  base(0);
+  CHECK(enc_s("h") == ENC_PACK && enc_s("s") == ENC_PACK && enc_s("z") == ENC_PACK &&
+        enc_s("l") == ENC_PACK);
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
     base(0);
     int p = walk(cmds[i].name, cmds[i].fn);
@@ -286,6 +401,34 @@ int main(void) {
     CHECK(p > 0);
     total += p;
   }
+
+  TEST("every crash point of every container command (containers treaps)");
+  base_tree();
+  CHECK(enc_s("h") == ENC_TREE && enc_s("s") == ENC_TREE && enc_s("z") == ENC_TREE &&
+        enc_s("l") == ENC_TREE);
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+    static int from = -1;
+    if (cmds[i].fn == c_hset) from = (int)i;
+    if (from < 0) continue;
+    base_tree();
+    int p = walk(cmds[i].name, cmds[i].fn);
+    printf("   %-22s %3d crash points\n", cmds[i].name, p);
+    CHECK(p > 0);
+    total += p;
+  }
+
+  TEST("every crash point at and across the packed bounds");
+  base_bounds();
+  CHECK(enc_s("h127") == ENC_PACK && enc_s("h128") == ENC_PACK && enc_s("l128") == ENC_PACK &&
+        enc_s("s129") == ENC_TREE && enc_s("l129") == ENC_TREE);
+  for (size_t i = 0; i < sizeof bound_cmds / sizeof bound_cmds[0]; i++) {
+    base_bounds();
+    int p = walk(bound_cmds[i].name, bound_cmds[i].fn);
+    printf("   %-32s %5d crash points\n", bound_cmds[i].name, p);
+    CHECK(p > 0);
+    total += p;
+  }
+  CHECK(enc_s("h127") == ENC_PACK && enc_s("h128") == ENC_TREE && enc_s("z") == ENC_TREE);
 
   TEST("a write that starts a rehash, and one that moves buckets");
   base(0);

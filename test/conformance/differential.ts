@@ -6,7 +6,10 @@
  * The stream covers the string and key commands and every container command (hashes, lists
  * with their blocking pops, sets, sorted sets, MULTI batches of up to five commands) over a
  * small key space with small values (numbers, odd numerals, UTF-8, binary), so that commands
- * collide on keys all the time. Each container family prefers a few keys of its own (75%)
+ * collide on keys all the time. Bulk commands add or remove 20-140 fields or members of a
+ * larger pool at once, and a few values are 60-70 bytes long, so containers cross the bounds
+ * of shmdict's compact encoding (128 elements, 64 bytes) both ways: packed, converted to
+ * treaps, emptied and recreated packed. Each container family prefers a few keys of its own (75%)
  * and otherwise picks any key, so that WRONGTYPE paths are exercised as much as the others;
  * ZRANGE BYLEX and ZLEXCOUNT use two keys whose scores are all 0 (the only case Redis
  * defines). Replies whose order Redis leaves unspecified (SMEMBERS, SINTER, SUNION, SDIFF,
@@ -464,9 +467,16 @@ export class Generator {
     return this.rng.pick(FIELD_NAMES);
   }
 
-  /** A list element or hash value: mostly from a small pool, sometimes any value. */
+  /** A list element or hash value: mostly from a small pool, sometimes any value, now and
+   * then one of 60-70 bytes (around the 64-byte bound of shmdict's packed encoding). */
   #elem(): string | Uint8Array {
+    if (this.rng.chance(0.01)) return "L".repeat(this.rng.int(60, 70));
     return this.rng.chance(0.8) ? this.rng.pick(ELEMS) : this.#value();
+  }
+
+  /** A field or member of the large pool the bulk commands use (200 names). */
+  #bigName(): string {
+    return `g${this.rng.int(0, 199)}`;
   }
 
   #member(): string | Uint8Array {
@@ -758,7 +768,7 @@ export class Generator {
       case "spop": {
         /* Only the forms whose result does not depend on chance: count 0, or every member. */
         const s = this.#keyFor("set");
-        return { cmd: "spop", args: [s, r.chance(0.05) ? -1 : r.pick([0, 100])] };
+        return { cmd: "spop", args: [s, r.chance(0.05) ? -1 : r.pick([0, 1000])] };
       }
       case "srandmember": {
         const s = this.#keyFor("set");
@@ -881,6 +891,39 @@ export class Generator {
         return { cmd: "zrem", args: [r.pick(LEX_KEYS), this.#member()] };
       case "zlexcount":
         return { cmd: "zlexcount", args: [r.pick(LEX_KEYS), this.#lexBound(), this.#lexBound()] };
+
+      /* ---- big containers: many elements at once, across the 128-element bound of
+       * shmdict's packed encoding (and back down: the bulk removals) ---- */
+      case "bulkhset": {
+        const args: (string | Uint8Array)[] = [];
+        for (let i = 0, n = r.int(20, 140); i < n; i++) args.push(this.#bigName(), this.#elem());
+        return { cmd: "hset", args: [this.#keyFor("hash"), ...args] };
+      }
+      case "bulksadd":
+      case "bulksrem":
+      case "bulkhdel":
+      case "bulkzrem": {
+        const kind = name === "bulkhdel" ? "hash" : name === "bulkzrem" ? "zset" : "set";
+        const cmd = name === "bulksadd" ? "sadd" : name.slice(4);
+        const n = r.int(20, 140);
+        return {
+          cmd: cmd as Command,
+          args: [this.#keyFor(kind), ...Array.from({ length: n }, () => this.#bigName())],
+        };
+      }
+      case "bulkzadd": {
+        const args: unknown[] = [];
+        for (let i = 0, n = r.int(20, 140); i < n; i++) args.push(r.int(-5, 5), this.#bigName());
+        return { cmd: "zadd", args: [this.#keyFor("zset"), ...args] };
+      }
+      case "bulkrpush":
+        return {
+          cmd: r.chance(0.5) ? "rpush" : "lpush",
+          args: [
+            this.#keyFor("list"),
+            ...Array.from({ length: r.int(20, 140) }, () => this.#elem()),
+          ],
+        };
 
       /* ---- transactions ---- */
       case "multi": {
@@ -1016,6 +1059,14 @@ const TABLE: readonly (readonly [string, number])[] = [
   ["lexzadd", 3],
   ["lexzrem", 1],
   ["zlexcount", 2],
+  /* big containers (shmdict's packed encoding ends at 128 elements) */
+  ["bulkhset", 0.6],
+  ["bulkhdel", 0.3],
+  ["bulksadd", 0.6],
+  ["bulksrem", 0.3],
+  ["bulkzadd", 0.6],
+  ["bulkzrem", 0.3],
+  ["bulkrpush", 0.6],
   /* transactions */
   ["multi", 3],
 ];

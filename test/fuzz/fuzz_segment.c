@@ -17,8 +17,9 @@
  *   IMG_STABLE   ~3,500 strings of many sizes (1 B .. 70 KB), some with a far
  *                deadline, some already expired, many deleted (so the
  *                allocator has free blocks in small and large bins); hashes,
- *                sets, sorted sets and lists of 6 and 150 elements; a deleted
- *                300-field hash still on the garbage list; the index grew past
+ *                sets, sorted sets and lists of 6 (packed) and 150 (treaps)
+ *                elements; a deleted 300-field hash still on the garbage
+ *                list; the index grew past
  *                4096 keys and finished its rehash to 8192 buckets
  *   IMG_REHASH   the same history stopped half-way through that rehash
  *                (two tables, rehashidx > 0)
@@ -61,7 +62,9 @@
  *   3 block header   size / prev tags and free-list links of free blocks, of
  *                    the blocks next to used entries, of the index tables
  *   4 tree node      children, subtree count, priority, order key, lengths,
- *                    key bytes, block tags of the containers' treap nodes
+ *                    key bytes, block tags of the containers' treap nodes;
+ *                    of a packed container (the 6-element ones), the block's
+ *                    header (count, type, used) and its first element bytes
  *   5 journal        record heads, trailers, bodies, jused and jcommitted
  *   6 raw bytes      1..8 literal bytes anywhere in the header, the journal
  *                    records or the committed heap
@@ -526,7 +529,8 @@ static void analyse(struct image *im) {
     im->pool_len[i] = (uint32_t)strlen(im->pool[i]);
     im->pool_entry[i] = image_find(im, im->pool[i], im->pool_len[i], im->pool_bucket[i]);
   }
-  /* Tree nodes of the pool's containers (both roots), depth first. */
+  /* Tree nodes of the pool's containers (both roots), depth first; the block
+   * of a packed container. */
   im->nodes = malloc(sizeof(uint32_t) * (g_reserve >> UNIT_SHIFT));
   if (!im->nodes) die("out of memory");
   im->nnodes = 0;
@@ -537,6 +541,10 @@ static void analyse(struct image *im) {
     if (e->type == SHMD_T_STRING || e->vlen != 8) continue;
     uint32_t roots[2], stack[256], sp = 0;
     memcpy(roots, (const uint8_t *)(e + 1) + e->klen, 8);
+    if (e->enc == ENC_PACK) { /* one packed block: its header and elements are the targets */
+      if (roots[0] && im->nnodes < (g_reserve >> UNIT_SHIFT)) im->nodes[im->nnodes++] = roots[0];
+      continue;
+    }
     for (int t = 0; t < 2; t++)
       if (roots[t]) stack[sp++] = roots[t];
     while (sp && im->nnodes < (g_reserve >> UNIT_SHIFT)) {
@@ -918,7 +926,7 @@ static void pick_target(struct rd *r, struct run *R, int kind, uint64_t *at, uin
     trace("  block at unit %u, word %llu\n", off, (unsigned long long)((*at & 15) / 4));
     return;
   }
-  case T_NODE: { /* a container tree node */
+  case T_NODE: { /* a container tree node, or a packed block (its header and elements) */
     uint32_t off = pick(r, im->nodes, im->nnodes);
     if (!off) off = pick(r, im->entries, im->nentries);
     uint64_t base = ((uint64_t)off << UNIT_SHIFT) + 8;

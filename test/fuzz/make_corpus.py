@@ -429,6 +429,36 @@ SEEDS = {
     + cexec("ZREM", "z1", ["m3"]) + check(),
     "garbage": u8(IMG_STABLE) + m_hdr_field("ks.garbage", v32(V_NODE, 5, 0)) + set_("new_a")
     + set_("new_b") + check(),
+    # Packed containers (h0, S0, z0, l0 hold 6 elements: one packed block each; node 0 of the
+    # nodes list is h0's block): every kind of command on them, 64-byte elements (the pool key
+    # "long"), small and large *STORE results, COPY and RENAME; then the block's header and
+    # element bytes mutated, and a packed root pointed elsewhere.
+    "packed-tour": u8(IMG_SMALL) + b"".join([
+        cexec("HSET", "h0", [("key", "long"), ("key", "long"), "f1", "abc"]),
+        cexec("HINCRBYFLOAT", "h0", ["f0", "1.5"]), cexec("HGETALL", "h0"),
+        cexec("HSCAN", "h0", ["f*"], [0, 1]), cexec("HDEL", "h0", ["f5", ("key", "long")]),
+        cexec("SADD", "S0", [("key", "long"), "x"]), cexec("SMISMEMBER", "S0", ["x", "m3"]),
+        cexec("SINTERSTORE", "h_new", [("key", "S0"), ("key", "S1")]),
+        cexec("SUNIONSTORE", "h_new", [("key", "S0"), ("key", "S1")]),
+        cexec("SMOVE", "S1", [("key", "S0"), "m3"]), cexec("SPOP", "S0", [], [3]),
+        cexec("ZADD", "z0", [("key", "long"), "m0"], [0.5, 10], zadd_auto=True),
+        cexec("ZRANGE", "z0", [], [0, -1]), cexec("ZRANK", "z0", ["m3"]),
+        cexec("ZLEXCOUNT", "z0", ["[m1", "(m5"]), cexec("ZPOPMAX", "z0", [], [2]),
+        cexec("ZSCAN", "z0", [], [0, 1]),
+        cexec("LPUSH", "l0", [("key", "long"), "x"]), cexec("LINSERT", "l0", ["e0", "abc"]),
+        cexec("LMOVE", "l0", [("key", "l1")]), cexec("LMOVE", "l1", [("key", "l0")]),
+        cexec("LREM", "l0", ["e0"], [-1]), cexec("LTRIM", "l0", [], [1, -1]),
+        cexec("LPOS", "l0", ["x"], [-1, 0, 0]), copy("h0", "h_new"), rename("z0", "c"),
+        check(),
+    ]),
+    "packed-count": u8(IMG_STABLE) + m_node(0, 0, v32(V_INC)) + cexec("HGETALL", "h0")
+    + cexec("HSET", "h0", ["x", "abc"]) + check(),
+    "packed-used": u8(IMG_STABLE) + m_node(0, 1, v32(V_WRAP, 0)) + cexec("HGET", "h0", ["f1"])
+    + cexec("HDEL", "h0", ["f1"]) + check(),
+    "packed-bytes-live": u8(IMG_SMALL) + cexec("HGET", "h0", ["f0"]) + m_node(0, 4, v32(V_ONES))
+    + cexec("HGETALL", "h0") + cexec("HSET", "h0", ["f0", "x"]) + check(),
+    "packed-root": u8(IMG_STABLE) + m_entry("l0", 16, v32(V_NODE, 9, 0))
+    + cexec("LRANGE", "l0", nums=[0, -1]) + cexec("RPUSH", "l0", ["x"]) + check(),
 }
 
 
