@@ -44,9 +44,9 @@
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { drop, open } from "../lib/mod.ts";
 import type { Dict } from "../lib/mod.ts";
+import { connectRedis, pipelineReplies, redisVersion } from "./support/big-redis.ts";
 import { makeDataset, ORDER_LENGTH } from "./support/data.ts";
 import {
   env,
@@ -54,14 +54,16 @@ import {
   exit,
   packageVersion,
   progress,
+  redisPortSetting,
   type Runtime,
   runtime,
   runtimeVersion,
   selector,
+  timingSettings,
   write,
   writeResult,
 } from "./support/env.ts";
-import { measureRound, mops, Sampler, type Stats } from "./support/measure.ts";
+import { addRound, measureRound, mops, roundLine, Sampler, type Stats } from "./support/measure.ts";
 import { PIPELINE } from "./systems/redis.ts";
 
 /** The operations, in the order they run. */
@@ -419,8 +421,7 @@ type Fold = (v: unknown) => void;
 
 async function createRedis(port: number, version: string): Promise<[Sys, Sys]> {
   const r = await connectRedis(port);
-  const info = await r.info("server");
-  const server = /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown";
+  const server = await redisVersion(r);
   const versions = { "redis-server": server, ioredis: version };
   const one: One = {
     hget: (k, f) => r.hget(k, f),
@@ -445,7 +446,7 @@ async function createRedis(port: number, version: string): Promise<[Sys, Sys]> {
     for (let i = 0; i < N; i++) p.hset(H, names[i], values[i]);
     for (let i = 0; i < N; i += 2) p.sadd(S, names[i]);
     for (let i = 0; i < Z; i++) p.zadd(ZK, i, zmembers[i]);
-    replies(await p.exec());
+    pipelineReplies(await p.exec());
   }
   let open = 2;
   const close = async (): Promise<void> => {
@@ -467,7 +468,7 @@ async function createRedis(port: number, version: string): Promise<[Sys, Sys]> {
         for (let j = 0; j < batch; j += PIPELINE) {
           const p = r.pipeline();
           for (let q = 0; q < PIPELINE; q++) issue(p);
-          for (const v of replies(await p.exec())) fold(v);
+          for (const v of pipelineReplies(await p.exec())) fold(v);
         }
       }
       : async (issue: Issue, fold: Fold): Promise<void> => {
@@ -575,36 +576,6 @@ async function createRedis(port: number, version: string): Promise<[Sys, Sys]> {
     };
   };
   return [make(false), make(true)];
-}
-
-/** The replies of a pipeline, failing on the first error. */
-function replies(res: [Error | null, unknown][] | null): unknown[] {
-  if (res === null) throw new Error("pipeline returned null");
-  return res.map(([err, v]) => {
-    if (err) throw err;
-    return v;
-  });
-}
-
-/** A connection to 127.0.0.1:`port` that fails rather than reconnect quietly. */
-async function connectRedis(port: number): Promise<Redis> {
-  const r = new Redis({
-    host: "127.0.0.1",
-    port,
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  let lastError: Error | null = null;
-  r.on("error", (err: Error) => lastError = err);
-  try {
-    await r.connect();
-  } catch (err) {
-    throw new Error(
-      `cannot connect to Redis on 127.0.0.1:${port}: ${(lastError ?? err as Error).message}`,
-    );
-  }
-  return r;
 }
 
 /* ---- checks ------------------------------------------------------------------------------ */
@@ -867,15 +838,9 @@ async function blpopLatency(
 /* ---- main -------------------------------------------------------------------------------------- */
 
 async function main(): Promise<number> {
-  const timeMs = envNumber("BENCH_TIME", 300);
-  const warmupMs = envNumber("BENCH_WARMUP", 100);
-  const rounds = envNumber("BENCH_ROUNDS", 3);
+  const { timeMs, warmupMs, rounds, clock: clockSetting } = timingSettings();
   const blpopRounds = envNumber("BENCH_BLPOP_ROUNDS", BLPOP_ROUNDS_DEFAULT);
-  const clockSetting = env("BENCH_CLOCK") ?? "cpu";
-  if (clockSetting !== "cpu" && clockSetting !== "wall") {
-    throw new Error(`BENCH_CLOCK must be cpu or wall, not ${JSON.stringify(clockSetting)}`);
-  }
-  const redisPort = env("BENCH_REDIS_PORT") === undefined ? null : envNumber("BENCH_REDIS_PORT", 0);
+  const redisPort = redisPortSetting();
   const pick = selector([...SYSTEM_IDS, "blpop"], CONTAINER_OPS);
   const versions: Record<string, string> = {
     [runtime]: runtimeVersion,
@@ -953,17 +918,7 @@ async function main(): Promise<number> {
             clock: s.async || clockSetting === "wall" ? "wall" : "cpu",
           });
           await checkTask(s, op);
-          let sampler = samplers.get(key);
-          if (sampler === undefined) samplers.set(key, sampler = new Sampler(s.batch));
-          const st = sampler.add(calls);
-          console.log(
-            `${mops(st.opsPerSec).padStart(8)} M ops/s  ${
-              st.nsPerOp.toFixed(0).padStart(6)
-            } ns/op  ` +
-              `p25–p75 ${mops(st.opsPerSecP75)}–${
-                mops(st.opsPerSecP25)
-              }  (${st.samples} × ${s.batch})`,
-          );
+          console.log(roundLine(addRound(samplers, key, s.batch, calls), s.batch, false));
         } catch (err) {
           failed = true;
           const error = (err as Error).message;

@@ -27,17 +27,26 @@ import { tmpdir } from "node:os";
 import { makeDataset, sampleIndexes } from "./support/data.ts";
 import {
   env,
-  envNumber,
   exit,
   packageVersion,
   progress,
+  redisPortSetting,
   runtime,
   runtimeVersion,
   selector,
+  timingSettings,
   write,
   writeResult,
 } from "./support/env.ts";
-import { type Clock, measureRound, mops, Sampler, type Stats } from "./support/measure.ts";
+import {
+  addRound,
+  type Clock,
+  measureRound,
+  mops,
+  roundLine,
+  Sampler,
+  type Stats,
+} from "./support/measure.ts";
 import { createLmdb } from "./systems/lmdb.ts";
 import { createMap } from "./systems/map.ts";
 import { createRedis } from "./systems/redis.ts";
@@ -153,17 +162,11 @@ async function checkTask(
 }
 
 async function main(): Promise<number> {
-  const timeMs = envNumber("BENCH_TIME", 300);
-  const warmupMs = envNumber("BENCH_WARMUP", 100);
-  const rounds = envNumber("BENCH_ROUNDS", 3);
-  const clockSetting = env("BENCH_CLOCK") ?? "cpu";
-  if (clockSetting !== "cpu" && clockSetting !== "wall") {
-    throw new Error(`BENCH_CLOCK must be cpu or wall, not ${JSON.stringify(clockSetting)}`);
-  }
+  const { timeMs, warmupMs, rounds, clock: clockSetting } = timingSettings();
   /* Systems that wait on another process (Redis) are always timed on the wall clock. */
   const clockOf = (s: System): Clock => s.async || clockSetting === "wall" ? "wall" : "cpu";
   const dir = env("BENCH_DIR") ?? tmpdir();
-  const redisPort = env("BENCH_REDIS_PORT") === undefined ? null : envNumber("BENCH_REDIS_PORT", 0);
+  const redisPort = redisPortSetting();
   const pick = selector(SYSTEM_IDS, OPS);
   const versions: Record<string, string> = {
     [runtime]: runtimeVersion,
@@ -253,15 +256,7 @@ async function main(): Promise<number> {
             clock: clockOf(s),
           });
           await checkTask(s, op, data);
-          let sampler = samplers.get(key);
-          if (sampler === undefined) samplers.set(key, sampler = new Sampler(s.batch));
-          const st = sampler.add(calls);
-          console.log(
-            `${mops(st.opsPerSec).padStart(8)} M ops/s  ` +
-              `${st.nsPerOp.toFixed(0).padStart(6)} ns/op  ` +
-              `p25–p75 ${mops(st.opsPerSecP75)}–${mops(st.opsPerSecP25)}  ` +
-              `±${st.rme.toFixed(1)}%  (${st.samples} × ${s.batch})`,
-          );
+          console.log(roundLine(addRound(samplers, key, s.batch, calls), s.batch));
         } catch (err) {
           failed = true;
           const error = (err as Error).message;

@@ -72,10 +72,11 @@ import {
   exit,
   packageVersion,
   progress,
-  runtime,
-  runtimeVersion,
+  redisPortSetting,
+  runSuite,
   selector,
-  writeResult,
+  suiteHead,
+  writeSuiteResult,
 } from "./support/env.ts";
 import { Progress } from "./support/progress.ts";
 
@@ -465,7 +466,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   const n = Math.floor(envNumber("BENCH_GROWTH_KEYS", 10_000_000));
   if (n > 99_999_999) throw new Error("BENCH_GROWTH_KEYS: at most 99,999,999");
-  const redisPort = env("BENCH_REDIS_PORT") === undefined ? null : envNumber("BENCH_REDIS_PORT", 0);
+  const redisPort = redisPortSetting();
   const redisKeys = Math.floor(Number(env("BENCH_GROWTH_REDIS_KEYS") ?? "0"));
   const pick = selector(["shmdict", "shmdict-bytes", "map", "redis"], []);
   const size = Math.max(4 * 2 ** 30, Math.ceil((n * 400) / 2 ** 30) * 2 ** 30);
@@ -584,11 +585,7 @@ async function main(): Promise<number> {
   }
 
   const result: GrowthResult = {
-    suite: "growth",
-    runtime,
-    runtimeVersion,
-    date: new Date().toISOString(),
-    wallSeconds: (performance.now() - started) / 1000,
+    ...suiteHead("growth", started),
     versions,
     settings: {
       keys: n,
@@ -608,17 +605,8 @@ async function main(): Promise<number> {
     },
     systems,
   };
-  const path = writeResult(`growth-${runtime}.json`, result);
-  progress(`wrote ${path} (${result.wallSeconds.toFixed(0)} s)`);
+  writeSuiteResult(result);
   return 0;
 }
 
-if (import.meta.main) {
-  let code = 1;
-  try {
-    code = await main();
-  } catch (err) {
-    console.error(`==> ${runtime}: growth benchmark FAILED: ${(err as Error).stack ?? err}`);
-  }
-  exit(code);
-}
+if (import.meta.main) await runSuite("growth", main);

@@ -58,15 +58,15 @@ import {
 import { connectRedis, redisInfoNumber, redisVersion } from "./support/big-redis.ts";
 import type { MemoryCell, MemoryDataset, MemoryResult } from "./support/big-results.ts";
 import {
-  env,
   envNumber,
   exit,
   packageVersion,
   progress,
-  runtime,
-  runtimeVersion,
+  redisPortSetting,
+  runSuite,
   selector,
-  writeResult,
+  suiteHead,
+  writeSuiteResult,
 } from "./support/env.ts";
 import { Progress } from "./support/progress.ts";
 
@@ -322,7 +322,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   const n = Math.floor(envNumber("BENCH_MEMORY_ELEMENTS", 1_000_000));
   if (n % SMALL !== 0) throw new Error(`BENCH_MEMORY_ELEMENTS must be a multiple of ${SMALL}`);
-  const redisPort = env("BENCH_REDIS_PORT") === undefined ? null : envNumber("BENCH_REDIS_PORT", 0);
+  const redisPort = redisPortSetting();
   const specs = [
     stringSpec(),
     containerSpec("hash", true, n),
@@ -384,11 +384,7 @@ async function main(): Promise<number> {
   }
 
   const result: MemoryResult = {
-    suite: "memory",
-    runtime,
-    runtimeVersion,
-    date: new Date().toISOString(),
-    wallSeconds: (performance.now() - started) / 1000,
+    ...suiteHead("memory", started),
     versions,
     settings: {
       elements: n,
@@ -398,17 +394,8 @@ async function main(): Promise<number> {
     },
     datasets,
   };
-  const path = writeResult(`memory-${runtime}.json`, result);
-  progress(`wrote ${path} (${result.wallSeconds.toFixed(0)} s)`);
+  writeSuiteResult(result);
   return 0;
 }
 
-if (import.meta.main) {
-  let code = 1;
-  try {
-    code = await main();
-  } catch (err) {
-    console.error(`==> ${runtime}: memory benchmark FAILED: ${(err as Error).stack ?? err}`);
-  }
-  exit(code);
-}
+if (import.meta.main) await runSuite("memory", main);

@@ -49,13 +49,23 @@ import {
   exit,
   packageVersion,
   progress,
+  redisPortSetting,
   runtime,
   runtimeVersion,
   selector,
+  timingSettings,
   write,
   writeResult,
 } from "./support/env.ts";
-import { type Clock, measureRound, mops, Sampler, type Stats } from "./support/measure.ts";
+import {
+  addRound,
+  type Clock,
+  measureRound,
+  mops,
+  roundLine,
+  Sampler,
+  type Stats,
+} from "./support/measure.ts";
 import {
   createLmdb,
   createMap,
@@ -193,16 +203,12 @@ async function main(): Promise<number> {
   const n = Math.floor(envNumber("MIXED_KEYS", 1_000_000));
   const zipf = envNumber("MIXED_ZIPF", 0.99);
   const writeShare = envNumber("MIXED_WRITES", 0.1);
-  const timeMs = envNumber("BENCH_TIME", 300);
-  const warmupMs = envNumber("BENCH_WARMUP", 100);
-  const rounds = Math.floor(envNumber("BENCH_ROUNDS", 3));
-  const clockSetting = env("BENCH_CLOCK") ?? "cpu";
-  if (clockSetting !== "cpu" && clockSetting !== "wall") {
-    throw new Error(`BENCH_CLOCK must be cpu or wall, not ${JSON.stringify(clockSetting)}`);
-  }
+  const timing = timingSettings();
+  const { timeMs, warmupMs, clock: clockSetting } = timing;
+  const rounds = Math.floor(timing.rounds);
   if (n > 99_999_999) throw new Error("MIXED_KEYS must fit 8 digits");
   const dir = env("BENCH_DIR") ?? tmpdir();
-  const redisPort = env("BENCH_REDIS_PORT") === undefined ? null : envNumber("BENCH_REDIS_PORT", 0);
+  const redisPort = redisPortSetting();
   selector(SYSTEM_IDS, []); /* fails early on an unknown BENCH_ONLY name */
   const versions: Record<string, string> = {
     [runtime]: runtimeVersion,
@@ -357,16 +363,7 @@ async function run(data: MixedData, systems: MixedSystem[], o: RunSettings): Pro
         if (!(s.w.gets > 0) || s.w.bytes !== s.w.gets * data.values[0].length) {
           fail("bytes read by the last batch", s.w.bytes, s.w.gets * data.values[0].length);
         }
-        let sampler = samplers.get(s.id);
-        if (sampler === undefined) samplers.set(s.id, sampler = new Sampler(s.batch));
-        const st = sampler.add(calls);
-        console.log(
-          `${mops(st.opsPerSec).padStart(8)} M ops/s  ${
-            st.nsPerOp.toFixed(0).padStart(6)
-          } ns/op  ` +
-            `p25–p75 ${mops(st.opsPerSecP75)}–${mops(st.opsPerSecP25)}  ` +
-            `±${st.rme.toFixed(1)}%  (${st.samples} × ${s.batch})`,
-        );
+        console.log(roundLine(addRound(samplers, s.id, s.batch, calls), s.batch));
       } catch (err) {
         failed = true;
         errors.set(s.id, (err as Error).message);

@@ -51,11 +51,8 @@ import os from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type Dict, drop, open } from "../lib/mod.ts";
-
-type Runtime = "deno" | "bun";
-const runtime: Runtime = "Bun" in globalThis ? "bun" : "deno";
-const runtimeVersion: string = (process.versions as Record<string, string | undefined>)[runtime] ??
-  "unknown";
+import { shuffled } from "./support/data.ts";
+import { machineInfo, type Runtime, runtime, runtimeVersion } from "./support/env.ts";
 
 const NKEYS = 10_000;
 const VLEN = 100;
@@ -71,20 +68,6 @@ function otherKeyOf(i: number): string {
 function valueOf(i: number, tag: string): string {
   const head = `${tag}:${i}:`;
   return head + "x".repeat(VLEN - head.length);
-}
-
-/** A deterministic shuffled index list. */
-function shuffled(n: number, seed: number): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0 || 1;
-  for (let i = n - 1; i > 0; i--) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    const j = (s >>> 0) % (i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -204,7 +187,8 @@ interface PhaseResult {
   share: number[];
 }
 
-interface Report {
+/** The contents of `bench/results/readers-<runtime>.json` (read by `sections/scaling.ts`). */
+export interface Report {
   runtime: Runtime;
   runtimeVersion: string;
   date: string;
@@ -372,10 +356,7 @@ async function parent(): Promise<void> {
     runtime,
     runtimeVersion,
     date: new Date().toISOString(),
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? "unknown",
-    kernel: `${os.type()} ${os.release()}`,
-    loadavg: os.loadavg(),
+    ...machineInfo(),
     phaseMs: PHASE_MS,
     cycles: CYCLES,
     pinned: PIN,

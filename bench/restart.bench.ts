@@ -78,22 +78,25 @@ import {
   LMDB_OPTIONS,
   SQLITE_PRAGMAS,
   SQLITE_TABLE,
-  type SqliteDatabase,
-  sqliteDriver,
-  sqliteOpener,
 } from "./support/big-stores.ts";
 import {
   env,
   envNumber,
-  exit,
   packageVersion,
   progress,
+  runSuite,
   runtime,
-  runtimeVersion,
   selector,
-  writeResult,
+  suiteHead,
+  writeSuiteResult,
 } from "./support/env.ts";
 import { Progress } from "./support/progress.ts";
+import {
+  type SqliteDatabase,
+  sqliteDriver,
+  sqliteOpener,
+  sqliteVersion,
+} from "./support/sqlite.ts";
 
 /** The systems, in table order; `noop` is the process start cost. */
 const SYSTEMS: { id: ChildSystem; label: string; rebuild: boolean; detail: string }[] = [
@@ -446,8 +449,7 @@ async function main(): Promise<number> {
   const versions: Record<string, string> = { lmdb: packageVersion("lmdb") };
   {
     const db = (await sqliteOpener())(":memory:");
-    const v = (db.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v;
-    versions.sqlite = `${v} (${sqliteDriver})`;
+    versions.sqlite = `${sqliteVersion(db)} (${sqliteDriver})`;
     db.close();
   }
   progress(
@@ -529,11 +531,7 @@ async function main(): Promise<number> {
   }
 
   const result: RestartResult = {
-    suite: "restart",
-    runtime,
-    runtimeVersion,
-    date: new Date().toISOString(),
-    wallSeconds: (performance.now() - started) / 1000,
+    ...suiteHead("restart", started),
     versions,
     settings: {
       sizes,
@@ -551,26 +549,8 @@ async function main(): Promise<number> {
     },
     sizes: results,
   };
-  const path = writeResult(`restart-${runtime}.json`, result);
-  progress(`wrote ${path} (${result.wallSeconds.toFixed(0)} s)`);
+  writeSuiteResult(result);
   return 0;
 }
 
-if (import.meta.main) {
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.on(sig, () => {
-      cleanup();
-      exit(130);
-    });
-  }
-  let code = 1;
-  try {
-    code = await main();
-  } catch (err) {
-    console.error(`==> ${runtime}: restart benchmark FAILED: ${(err as Error).stack ?? err}`);
-    code = 1;
-  } finally {
-    cleanup();
-  }
-  exit(code);
-}
+if (import.meta.main) await runSuite("restart", main, cleanup);

@@ -49,7 +49,15 @@ import {
   startChild,
   stdinLines,
 } from "./support/proc-children.ts";
-import { envNumber, exit, runtime, runtimeVersion, writeResult } from "./support/env.ts";
+import { shuffled } from "./support/data.ts";
+import {
+  envNumber,
+  exit,
+  machineInfo,
+  runtime,
+  runtimeVersion,
+  writeResult,
+} from "./support/env.ts";
 import { Progress } from "./support/progress.ts";
 import { median, quartiles, sum } from "./support/proc-stats.ts";
 
@@ -170,20 +178,6 @@ async function child(id: string, name: string): Promise<void> {
 /* ---------------------------------------------------------------------------- */
 /* the parent                                                                     */
 
-/** A deterministic shuffle of `0..n-1`. */
-function shuffled(n: number, seed: number): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0 || 1;
-  for (let i = n - 1; i > 0; i--) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    const j = (s >>> 0) % (i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
-
 async function parent(): Promise<number> {
   const phaseMs = envNumber("SCALING_PHASE_MS", 400);
   const cycles = Math.floor(envNumber("SCALING_CYCLES", 15));
@@ -297,12 +291,7 @@ async function parent(): Promise<number> {
       runtime,
       runtimeVersion,
       date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? "unknown",
-        kernel: `${os.type()} ${os.release()}`,
-        loadavg: os.loadavg(),
-      },
+      machine: machineInfo(),
       settings: { phaseMs, cycles, pinned: canPin, batch: BATCH },
       phases,
       hotScalingCycles,

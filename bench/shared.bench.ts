@@ -65,7 +65,15 @@ import {
   untilStdinEnds,
 } from "./support/proc-children.ts";
 import { xorshift32 } from "./support/data.ts";
-import { env, envNumber, exit, runtime, runtimeVersion, writeResult } from "./support/env.ts";
+import {
+  env,
+  envNumber,
+  exit,
+  machineInfo,
+  runtime,
+  runtimeVersion,
+  writeResult,
+} from "./support/env.ts";
 import {
   allocatedBytes,
   formatBytes,
@@ -500,13 +508,7 @@ async function parent(): Promise<number> {
       runtime,
       runtimeVersion,
       date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? "unknown",
-        memBytes: os.totalmem(),
-        kernel: `${os.type()} ${os.release()}`,
-        loadavg: os.loadavg(),
-      },
+      machine: machineInfo(true),
       settings,
       dataBytes,
       fileBytes: gen.fileBytes,

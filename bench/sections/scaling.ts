@@ -7,31 +7,14 @@
  * @module
  */
 
+import type { Report as ReadersReport } from "../readers.bench.ts";
 import type { PhaseId, ScalingResult } from "../scaling.bench.ts";
 import type { BarChart, Section, SectionFn, Target } from "../support/section.ts";
 import { type Loaded, loadResults, M, pct, table } from "../support/section-util.ts";
 import { median, quartiles } from "../support/proc-stats.ts";
 
-/** The fields of `readers-<runtime>.json` this section reads (see readers.bench.ts). */
-interface ReadersResult {
-  runtime: string;
-  runtimeVersion: string;
-  date: string;
-  cpus: number;
-  cpuModel: string;
-  loadavg: number[];
-  phaseMs: number;
-  cycles: number;
-  pinned: boolean;
-  phases: { id: string; readers: number[]; writer: number[]; share: number[] }[];
-  scalingCycles: number[];
-  costOtherCycles: number[];
-  costSameCycles: number[];
-  scaling: number;
-  costOther: number;
-  costSame: number;
-  minShare: number;
-}
+/** The contents of `readers-<runtime>.json`. */
+type ReadersResult = ReadersReport;
 
 const SCALING_TARGET = 1.8;
 const WRITER_COST_TARGET = 0.2;
@@ -47,6 +30,58 @@ function pairMean(r: ReadersResult, a: string, b: string): number[] {
   const pa = r.phases.find((p) => p.id === a)?.readers ?? [];
   const pb = r.phases.find((p) => p.id === b)?.readers ?? [];
   return pa.map((x, i) => (x + (pb[i] ?? x)) / 2);
+}
+
+/** What both parts' results have: the runtime version. */
+type Run = Loaded<{ runtimeVersion: string }>;
+/** A table or chart row: [table label, chart label, per-cycle rates]. */
+type RateRow<R> = [string, string, (r: R) => number[]];
+
+/** The table of per-cycle rates: the median over the cycles (quartiles), a column per run. */
+function rateTable<R extends { runtimeVersion: string }>(
+  head: string[],
+  rows: RateRow<R>[],
+  runs: Loaded<R>[],
+): string[] {
+  return table(
+    head,
+    rows.map(([label, , f]) => [
+      label,
+      ...runs.map(({ result: r }) => `${M(median(f(r)))} (${iqr(f(r), M)})`),
+    ]),
+  );
+}
+
+/** The bar chart of the same rows: the median over the cycles, M ops/s, a bar per run. */
+function rateChart<R extends { runtimeVersion: string }>(
+  file: string,
+  title: string,
+  rows: RateRow<R>[],
+  runs: Loaded<R>[],
+): BarChart {
+  return {
+    kind: "bar",
+    file,
+    title,
+    unit: "M ops/s",
+    groups: rows.map(([, label, f]) => ({
+      label,
+      bars: runs.map(({ runtime, result: r }) => ({
+        label: `${runtime} ${r.runtimeVersion}`,
+        value: median(f(r)) / 1e6,
+      })),
+    })),
+  };
+}
+
+/** `1.23 × (1.10–1.30)`: a ratio and the quartiles of its per-cycle values. */
+function ratioCell(ratio: number, cycles: number[]): string {
+  return `${ratio.toFixed(2)} × (${iqr(cycles, (x) => x.toFixed(2))})`;
+}
+
+/** The header row: the first column's title, then `<runtime> <version>` per run. */
+function runHead(first: string, runs: Run[]): string[] {
+  return [first, ...runs.map((x) => `${x.runtime} ${x.result.runtimeVersion}`)];
 }
 
 function readerPart(
@@ -71,9 +106,9 @@ function readerPart(
       "on the other CPU).",
   );
   L.push("");
-  const head = ["scenario", ...runs.map((x) => `${x.runtime} ${x.result.runtimeVersion}`)];
+  const head = runHead("scenario", runs);
   /* [table label, chart label, per-cycle reader rates] */
-  const rows: [string, string, (r: ReadersResult) => number[]][] = [
+  const rows: RateRow<ReadersResult>[] = [
     ["1 reader", "1 reader", (r) => pairMean(r, "r1@0", "r1@1")],
     [
       "2 readers (one per CPU), together",
@@ -93,15 +128,7 @@ function readerPart(
   ];
   L.push("Reader `get`s, million per second: median over the cycles (quartiles).");
   L.push("");
-  L.push(
-    ...table(
-      head,
-      rows.map(([label, , f]) => [
-        label,
-        ...runs.map(({ result: r }) => `${M(median(f(r)))} (${iqr(f(r), M)})`),
-      ]),
-    ),
-  );
+  L.push(...rateTable(head, rows, runs));
   L.push("");
   L.push(
     ...table(
@@ -109,9 +136,7 @@ function readerPart(
       [
         [
           "2 readers ÷ 1 reader",
-          ...runs.map(({ result: r }) =>
-            `${r.scaling.toFixed(2)} × (${iqr(r.scalingCycles, (x) => x.toFixed(2))})`
-          ),
+          ...runs.map(({ result: r }) => ratioCell(r.scaling, r.scalingCycles)),
         ],
         [
           "a reader's loss to a writer on other keys",
@@ -136,19 +161,14 @@ function readerPart(
         `${r.loadavg.map((x) => x.toFixed(1)).join(" ")}`,
     );
   }
-  charts.push({
-    kind: "bar",
-    file: "scaling-readers.svg",
-    title: "Readers across processes: get throughput (median over cycles)",
-    unit: "M ops/s",
-    groups: rows.map(([, label, f]) => ({
-      label,
-      bars: runs.map(({ runtime, result: r }) => ({
-        label: `${runtime} ${r.runtimeVersion}`,
-        value: median(f(r)) / 1e6,
-      })),
-    })),
-  });
+  charts.push(
+    rateChart(
+      "scaling-readers.svg",
+      "Readers across processes: get throughput (median over cycles)",
+      rows,
+      runs,
+    ),
+  );
   targets.push({
     target: `2 reader processes ≥ ${SCALING_TARGET} × one on 2 cores`,
     results: runs.map(({ runtime, result: r }) => ({
@@ -188,7 +208,7 @@ function incrPart(
       "than the child's previous one.",
   );
   L.push("");
-  const head = ["scenario", ...runs.map((x) => `${x.runtime} ${x.result.runtimeVersion}`)];
+  const head = runHead("scenario", runs);
   const phase = (r: ScalingResult, id: PhaseId): number[] =>
     r.phases.find((p) => p.id === id)?.opsPerSec ?? [];
   const one = (r: ScalingResult): number[] => {
@@ -196,22 +216,14 @@ function incrPart(
     return phase(r, "hot1@0").map((x, i) => (x + (b[i] ?? x)) / 2);
   };
   /* [table label, chart label, per-cycle rates] */
-  const rows: [string, string, (r: ScalingResult) => number[]][] = [
+  const rows: RateRow<ScalingResult>[] = [
     ["1 process, one hot key", "1 process", one],
     ["2 processes, the same hot key (together)", "2, one hot key", (r) => phase(r, "hot2")],
     ["2 processes, a key each (together)", "2, a key each", (r) => phase(r, "own2")],
   ];
   L.push("`incr` per second, million: median over the cycles (quartiles).");
   L.push("");
-  L.push(
-    ...table(
-      head,
-      rows.map(([label, , f]) => [
-        label,
-        ...runs.map(({ result: r }) => `${M(median(f(r)))} (${iqr(f(r), M)})`),
-      ]),
-    ),
-  );
+  L.push(...rateTable(head, rows, runs));
   L.push("");
   L.push(
     ...table(
@@ -219,15 +231,11 @@ function incrPart(
       [
         [
           "2 processes on the hot key ÷ 1 process",
-          ...runs.map(({ result: r }) =>
-            `${r.hotScaling.toFixed(2)} × (${iqr(r.hotScalingCycles, (x) => x.toFixed(2))})`
-          ),
+          ...runs.map(({ result: r }) => ratioCell(r.hotScaling, r.hotScalingCycles)),
         ],
         [
           "2 processes on their own keys ÷ 1 process",
-          ...runs.map(({ result: r }) =>
-            `${r.ownScaling.toFixed(2)} × (${iqr(r.ownScalingCycles, (x) => x.toFixed(2))})`
-          ),
+          ...runs.map(({ result: r }) => ratioCell(r.ownScaling, r.ownScalingCycles)),
         ],
         [
           "final count of `hot`",
@@ -265,19 +273,9 @@ function incrPart(
       "child's share near 1 says it had its CPU to itself). What must hold is that no increment " +
       "is lost.",
   );
-  charts.push({
-    kind: "bar",
-    file: "scaling-incr.svg",
-    title: "incr across processes (median over cycles)",
-    unit: "M ops/s",
-    groups: rows.map(([, label, f]) => ({
-      label,
-      bars: runs.map(({ runtime, result: r }) => ({
-        label: `${runtime} ${r.runtimeVersion}`,
-        value: median(f(r)) / 1e6,
-      })),
-    })),
-  });
+  charts.push(
+    rateChart("scaling-incr.svg", "incr across processes (median over cycles)", rows, runs),
+  );
   targets.push({
     target: "`incr` on one hot key from 2 processes: the final count is exact (no lost update)",
     results: runs.map(({ runtime, result: r }) => ({

@@ -1,7 +1,9 @@
 /**
  * A connection to the benchmark's private Redis (`BENCH_REDIS_PORT`, started
- * by scripts/bench.sh), for the large suites. It fails loudly: no retries, no
- * quiet reconnection, so a lost server fails the run instead of skewing it.
+ * by scripts/bench.sh), for every suite that uses Redis (the systems of
+ * `bench/systems/redis.ts` and `support/mixed-systems.ts`, the containers,
+ * growth and memory suites). It fails loudly: no retries, no quiet
+ * reconnection, so a lost server fails the run instead of skewing it.
  *
  * @module
  */
@@ -15,7 +17,7 @@ export async function connectRedis(port: number): Promise<Redis> {
     port,
     lazyConnect: true,
     maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
+    retryStrategy: () => null, /* a lost connection fails the run, never reconnects quietly */
   });
   let lastError: Error | null = null;
   r.on("error", (err: Error) => lastError = err);
@@ -42,4 +44,16 @@ export async function redisInfoNumber(r: Redis, section: string, field: string):
 export async function redisVersion(r: Redis): Promise<string> {
   const text = await r.info("server");
   return /redis_version:(\S+)/.exec(text)?.[1] ?? "unknown";
+}
+
+/**
+ * The replies of an executed pipeline (`await pipeline.exec()`), in command
+ * order. @throws {Error} the first command's error, or when `res` is null.
+ */
+export function pipelineReplies(res: [Error | null, unknown][] | null): unknown[] {
+  if (res === null) throw new Error("pipeline returned null");
+  return res.map(([err, v]) => {
+    if (err) throw err;
+    return v;
+  });
 }

@@ -26,7 +26,8 @@
 
 import process from "node:process";
 import { BIG_VALUE_BYTES, bigKey, bigValue } from "./big-data.ts";
-import { LMDB_OPTIONS, readJsonLines, SQLITE_PAGE_SQL, sqliteOpener } from "./big-stores.ts";
+import { LMDB_OPTIONS, readJsonLines, SQLITE_PAGE_SQL } from "./big-stores.ts";
+import { sqliteOpener } from "./sqlite.ts";
 import { xorshift32 } from "./data.ts";
 
 /** The systems a child can restart with. */

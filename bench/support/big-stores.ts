@@ -1,7 +1,7 @@
 /**
  * The stores the restart benchmark fills in one process and reopens in
  * another: SQLite through the runtime's own driver, lmdb-js's options, and a
- * JSON-lines file. Shared by `bench/restart.bench.ts` (which writes them) and
+ * JSON-lines file (the SQLite driver itself is in `./sqlite.ts`). Shared by `bench/restart.bench.ts` (which writes them) and
  * `bench/support/big-restart-child.ts` (which reads them back). Every module a
  * store needs is imported dynamically, so that a child process loads only
  * what its system uses.
@@ -10,7 +10,6 @@
  */
 
 import { closeSync, openSync, readSync } from "node:fs";
-import { runtime } from "./env.ts";
 
 /** Pragmas of the SQLite database (as in `bench/systems/sqlite.ts`). */
 export const SQLITE_PRAGMAS = [
@@ -21,41 +20,6 @@ export const SQLITE_PRAGMAS = [
 
 /** The one table: keys and values as text, the key as primary key. */
 export const SQLITE_TABLE = "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID";
-
-/** The statement methods both SQLite drivers share. */
-export interface SqliteStatement {
-  get(...params: unknown[]): unknown;
-  run(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
-}
-
-/** The database methods both SQLite drivers share. */
-export interface SqliteDatabase {
-  exec(sql: string): unknown;
-  prepare(sql: string): SqliteStatement;
-  close(): unknown;
-}
-
-/** The driver's name: `bun:sqlite` or `node:sqlite`. */
-export const sqliteDriver: string = runtime === "bun" ? "bun:sqlite" : "node:sqlite";
-
-/**
- * Loads the runtime's SQLite driver; returns a function that opens (creating)
- * a database file with it. Split in two so that a caller can time loading
- * the driver apart from opening a file.
- */
-export async function sqliteOpener(): Promise<(path: string) => SqliteDatabase> {
-  /* Module names in variables: neither runtime's checker should resolve the
-   * other runtime's built-in module. */
-  if (runtime === "bun") {
-    const name = "bun:sqlite";
-    const mod = (await import(name)) as { Database: new (path: string) => SqliteDatabase };
-    return (path) => new mod.Database(path);
-  }
-  const name = "node:sqlite";
-  const mod = (await import(name)) as { DatabaseSync: new (path: string) => SqliteDatabase };
-  return (path) => new mod.DatabaseSync(path);
-}
 
 /** Rows per page when SQLite is read into a `Map` (keyset pagination). */
 export const SQLITE_PAGE = 10_000;

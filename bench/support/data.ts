@@ -97,3 +97,17 @@ export function sampleIndexes(data: Dataset, count: number): number[] {
   out.push(data.n - 1);
   return out;
 }
+
+/** A deterministic shuffle of `0..n-1` (Fisher–Yates driven by xorshift32 from `seed`). */
+export function shuffled(n: number, seed: number): number[] {
+  const a = Array.from({ length: n }, (_, i) => i);
+  let s = seed >>> 0 || 1;
+  for (let i = n - 1; i > 0; i--) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    const j = (s >>> 0) % (i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}

@@ -19,6 +19,7 @@
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
@@ -110,4 +111,133 @@ export function packageVersion(name: string): string {
   const url = new URL(`../../node_modules/${name}/package.json`, import.meta.url);
   const pkg = JSON.parse(readFileSync(fileURLToPath(url), "utf8")) as { version?: string };
   return pkg.version ?? "unknown";
+}
+
+/** The timing settings of the throughput suites (core, mixed, containers). */
+export interface TimingSettings {
+  /** `BENCH_TIME`: time budget per task and round, ms. */
+  readonly timeMs: number;
+  /** `BENCH_WARMUP`: warmup budget per task and round, ms. */
+  readonly warmupMs: number;
+  /** `BENCH_ROUNDS`, as given (a suite may round it down). */
+  readonly rounds: number;
+  /** `BENCH_CLOCK`: the clock of the in-process systems. */
+  readonly clock: "cpu" | "wall";
+}
+
+/**
+ * `BENCH_TIME`, `BENCH_WARMUP`, `BENCH_ROUNDS` and `BENCH_CLOCK`, with their
+ * defaults. @throws {Error} when `BENCH_CLOCK` is neither `cpu` nor `wall`.
+ */
+export function timingSettings(): TimingSettings {
+  const timeMs = envNumber("BENCH_TIME", 300);
+  const warmupMs = envNumber("BENCH_WARMUP", 100);
+  const rounds = envNumber("BENCH_ROUNDS", 3);
+  const clock = env("BENCH_CLOCK") ?? "cpu";
+  if (clock !== "cpu" && clock !== "wall") {
+    throw new Error(`BENCH_CLOCK must be cpu or wall, not ${JSON.stringify(clock)}`);
+  }
+  return { timeMs, warmupMs, rounds, clock };
+}
+
+/** `BENCH_REDIS_PORT`, or null when unset (the suite then skips Redis). */
+export function redisPortSetting(): number | null {
+  return env("BENCH_REDIS_PORT") === undefined ? null : envNumber("BENCH_REDIS_PORT", 0);
+}
+
+/**
+ * Runs a suite's `main` as the entry point and exits with the code it
+ * returns; when it throws, prints `==> <runtime>: <name> benchmark FAILED:`
+ * with the stack and exits with 1. `cleanup`, when given, runs before the
+ * exit and on SIGINT / SIGTERM (which exit with 130).
+ */
+export async function runSuite(
+  name: string,
+  main: () => Promise<number>,
+  cleanup?: () => void,
+): Promise<never> {
+  if (cleanup !== undefined) {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      process.on(sig, () => {
+        cleanup();
+        exit(130);
+      });
+    }
+  }
+  let code = 1;
+  try {
+    code = await main();
+  } catch (err) {
+    console.error(`==> ${runtime}: ${name} benchmark FAILED: ${(err as Error).stack ?? err}`);
+    code = 1;
+  } finally {
+    cleanup?.();
+  }
+  exit(code);
+}
+
+/** The machine a multi-process suite ran on, as its result records it. */
+export interface MachineInfo {
+  /** Logical CPUs. */
+  cpus: number;
+  /** The first CPU's model name. */
+  cpuModel: string;
+  /** Physical memory, bytes (only when asked for). */
+  memBytes?: number;
+  /** `<os type> <release>`. */
+  kernel: string;
+  /** The 1, 5 and 15 minute load averages at the time of the call. */
+  loadavg: number[];
+}
+
+/** The machine now: CPUs, CPU model, physical memory, kernel, load. */
+export function machineInfo(withMemory: true): MachineInfo & { memBytes: number };
+/** The machine now: CPUs, CPU model, kernel, load. */
+export function machineInfo(withMemory?: false): MachineInfo;
+/** The machine now: CPUs, CPU model, kernel, load (and memory when `withMemory`). */
+export function machineInfo(withMemory = false): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? "unknown",
+    ...(withMemory ? { memBytes: os.totalmem() } : {}),
+    kernel: `${os.type()} ${os.release()}`,
+    loadavg: os.loadavg(),
+  };
+}
+
+/** The fields a large suite's result starts with (see `big-results.ts`'s `ResultHead`). */
+export interface SuiteHead<S extends string> {
+  suite: S;
+  runtime: Runtime;
+  runtimeVersion: string;
+  /** ISO date, now. */
+  date: string;
+  /** Seconds since `started`. */
+  wallSeconds: number;
+}
+
+/**
+ * The head of a large suite's result (suite, runtime, its version, the date,
+ * the wall time since `started`, a `performance.now()` reading), in the
+ * order the result files list them.
+ */
+export function suiteHead<S extends string>(suite: S, started: number): SuiteHead<S> {
+  return {
+    suite,
+    runtime,
+    runtimeVersion,
+    date: new Date().toISOString(),
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * Writes a large suite's result to `bench/results/<suite>-<runtime>.json` and
+ * prints the path and the wall time. @returns the path written
+ */
+export function writeSuiteResult(result: { suite: string; wallSeconds: number }): string {
+  const path = writeResult(`${result.suite}-${runtime}.json`, result);
+  progress(`wrote ${path} (${result.wallSeconds.toFixed(0)} s)`);
+  return path;
 }

@@ -171,3 +171,28 @@ export function mops(opsPerSec: number): string {
   const m = opsPerSec / 1e6;
   return m >= 1 ? m.toFixed(2) : m >= 0.01 ? m.toFixed(3) : m.toFixed(4);
 }
+
+/**
+ * Adds one round's call times to the task's sampler in `samplers` (made on
+ * first use, with `batch` operations per call); returns that round's figures.
+ */
+export function addRound(
+  samplers: Map<string, Sampler>,
+  key: string,
+  batch: number,
+  callsMs: readonly number[],
+): Stats {
+  let sampler = samplers.get(key);
+  if (sampler === undefined) samplers.set(key, sampler = new Sampler(batch));
+  return sampler.add(callsMs);
+}
+
+/**
+ * One round's figures as printed after a task: M ops/s, ns/op, the
+ * p25–p75 range, then `±<rme>%` when `rme` is true, and the samples.
+ */
+export function roundLine(st: Stats, batch: number, rme = true): string {
+  return `${mops(st.opsPerSec).padStart(8)} M ops/s  ${st.nsPerOp.toFixed(0).padStart(6)} ns/op  ` +
+    `p25–p75 ${mops(st.opsPerSecP75)}–${mops(st.opsPerSecP25)}  ` +
+    (rme ? `±${st.rme.toFixed(1)}%  ` : "") + `(${st.samples} × ${batch})`;
+}

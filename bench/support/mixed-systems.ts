@@ -18,11 +18,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { Redis } from "ioredis";
 import { open as openLmdb } from "lmdb";
 import { drop, open as openShmdict } from "../../lib/mod.ts";
+import { connectRedis, pipelineReplies, redisVersion } from "./big-redis.ts";
 import { runtime } from "./env.ts";
 import { Progress } from "./progress.ts";
+import { openSqlite, sqliteVersion } from "./sqlite.ts";
 import type { OpSequence } from "./zipf.ts";
 
 /** The data every system is loaded with. */
@@ -92,6 +93,30 @@ function load(what: string, n: number, put: (i: number) => void): void {
   p.done();
 }
 
+/**
+ * The `replay` of a synchronous system (untimed: the read-your-writes
+ * check): runs `count` operations of the sequence from `start` through `set`
+ * and `get`, writing `valueFor(position)`; returns what each read returned.
+ */
+function replaySync(
+  data: MixedData,
+  start: number,
+  count: number,
+  valueFor: (pos: number) => string,
+  set: (key: string, value: string) => unknown,
+  get: (key: string) => string | null,
+): (string | null)[] {
+  const { keys } = data;
+  const { ops, mask } = data.seq;
+  const out: (string | null)[] = [];
+  for (let p = start; p < start + count; p++) {
+    const op = ops[p & mask];
+    if (op >= WRITE) set(keys[op & MASK31], valueFor(p));
+    else out.push(get(keys[op]));
+  }
+  return out;
+}
+
 /* ---------------------------------------------------------------------------- */
 
 /** shmdict through its public API, on a private segment dropped by `close`. */
@@ -131,13 +156,7 @@ export function createShmdict(data: MixedData, batch: number): MixedSystem {
       w.bytes = bytes;
     },
     replay(start, count, valueFor) {
-      const out: (string | null)[] = [];
-      for (let p = start; p < start + count; p++) {
-        const op = ops[p & mask];
-        if (op >= WRITE) db.set(keys[op & MASK31], valueFor(p));
-        else out.push(db.get(keys[op]));
-      }
-      return out;
+      return replaySync(data, start, count, valueFor, (k, v) => db.set(k, v), (k) => db.get(k));
     },
     close() {
       db.close();
@@ -181,13 +200,14 @@ export function createMap(data: MixedData, batch: number): MixedSystem {
       w.bytes = bytes;
     },
     replay(start, count, valueFor) {
-      const out: (string | null)[] = [];
-      for (let p = start; p < start + count; p++) {
-        const op = ops[p & mask];
-        if (op >= WRITE) m.set(keys[op & MASK31], valueFor(p));
-        else out.push(m.get(keys[op]) ?? null);
-      }
-      return out;
+      return replaySync(
+        data,
+        start,
+        count,
+        valueFor,
+        (k, v) => m.set(k, v),
+        (k) => m.get(k) ?? null,
+      );
     },
     close() {
       m.clear();
@@ -243,13 +263,14 @@ export function createLmdb(
       w.bytes = bytes;
     },
     replay(start, count, valueFor) {
-      const out: (string | null)[] = [];
-      for (let p = start; p < start + count; p++) {
-        const op = ops[p & mask];
-        if (op >= WRITE) db.putSync(keys[op & MASK31], valueFor(p));
-        else out.push(db.get(keys[op]) ?? null);
-      }
-      return out;
+      return replaySync(
+        data,
+        start,
+        count,
+        valueFor,
+        (k, v) => db.putSync(k, v),
+        (k) => db.get(k) ?? null,
+      );
     },
     async close() {
       await db.close();
@@ -266,29 +287,6 @@ export const SQLITE_PRAGMAS = [
   "cache_size = -262144",
 ] as const;
 
-interface Statement {
-  get(...params: unknown[]): unknown;
-  run(...params: unknown[]): unknown;
-}
-interface Database {
-  exec(sql: string): unknown;
-  prepare(sql: string): Statement;
-  close(): unknown;
-}
-
-/** Opens `path` with the running runtime's SQLite driver. */
-async function openSqliteFile(path: string): Promise<Database> {
-  /* module names in variables: neither runtime's checker resolves the other's built-ins */
-  if (runtime === "bun") {
-    const name = "bun:sqlite";
-    const mod = (await import(name)) as { Database: new (path: string) => Database };
-    return new mod.Database(path);
-  }
-  const name = "node:sqlite";
-  const mod = (await import(name)) as { DatabaseSync: new (path: string) => Database };
-  return new mod.DatabaseSync(path);
-}
-
 /** SQLite (bun:sqlite / node:sqlite), a file database, prepared statements, autocommit. */
 export async function createSqlite(
   data: MixedData,
@@ -296,8 +294,7 @@ export async function createSqlite(
   batch: number,
 ): Promise<MixedSystem> {
   const tmp = mkdtempSync(join(dir, "shmdict-bench-mixed-sqlite-"));
-  const db = await openSqliteFile(join(tmp, "kv.db"));
-  for (const p of SQLITE_PRAGMAS) db.exec(`PRAGMA ${p}`);
+  const db = await openSqlite(join(tmp, "kv.db"), SQLITE_PRAGMAS);
   db.exec("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID");
   const put = db.prepare(
     "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
@@ -308,7 +305,7 @@ export async function createSqlite(
   db.exec("BEGIN");
   load("SQLite", data.n, (i) => put.run(keys[i], values[i]));
   db.exec("COMMIT");
-  const version = String((db.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v);
+  const version = sqliteVersion(db);
   const w: MixedWitness = { gets: 0, bytes: 0 };
   let c = 0;
   let gen = 0;
@@ -341,13 +338,14 @@ export async function createSqlite(
       w.bytes = bytes;
     },
     replay(start, count, valueFor) {
-      const out: (string | null)[] = [];
-      for (let p = start; p < start + count; p++) {
-        const op = ops[p & mask];
-        if (op >= WRITE) put.run(keys[op & MASK31], valueFor(p));
-        else out.push((sel.get(keys[op]) as { v: string } | null | undefined)?.v ?? null);
-      }
-      return out;
+      return replaySync(
+        data,
+        start,
+        count,
+        valueFor,
+        (k, v) => put.run(k, v),
+        (k) => (sel.get(k) as { v: string } | null | undefined)?.v ?? null,
+      );
     },
     close() {
       db.close();
@@ -370,23 +368,7 @@ export async function createRedis(
   version: string,
   batch: number,
 ): Promise<[MixedSystem, MixedSystem]> {
-  const r = new Redis({
-    host: "127.0.0.1",
-    port,
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null, /* a lost connection fails the run, never reconnects quietly */
-  });
-  let lastError: Error | null = null;
-  r.on("error", (err: Error) => lastError = err);
-  try {
-    await r.connect();
-  } catch (err) {
-    r.disconnect();
-    throw new Error(
-      `cannot connect to Redis on 127.0.0.1:${port}: ${(lastError ?? err as Error).message}`,
-    );
-  }
+  const r = await connectRedis(port);
   const { keys, values, alt } = data;
   const { ops, mask } = data.seq;
   const p = new Progress(`loading Redis (${data.n.toLocaleString("en")} keys)`, data.n);
@@ -397,7 +379,7 @@ export async function createRedis(
     p.update(i);
   }
   p.done();
-  const server = /redis_version:(\S+)/.exec(await r.info("server"))?.[1] ?? "unknown";
+  const server = await redisVersion(r);
   const versions = { "redis-server": server, ioredis: version };
   let users = 2;
   const close = async (): Promise<void> => {
@@ -452,14 +434,6 @@ export async function createRedis(
   let c2 = 0;
   let gen2 = 0;
   const isGet = new Uint8Array(PIPELINE);
-  /** The replies of a pipeline, failing on the first error. */
-  const replies = (res: [Error | null, unknown][] | null): unknown[] => {
-    if (res === null) throw new Error("pipeline returned null");
-    return res.map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    });
-  };
   const pipelined: MixedSystem = {
     id: "redis-p100",
     label: `Redis ×${PIPELINE}`,
@@ -486,7 +460,7 @@ export async function createRedis(
             isGet[q] = 1;
           }
         }
-        const res = replies(await pl.exec());
+        const res = pipelineReplies(await pl.exec());
         for (let q = 0; q < PIPELINE; q++) {
           if (isGet[q] === 1) {
             bytes += (res[q] as string).length;
@@ -511,7 +485,7 @@ export async function createRedis(
             pl.get(keys[op]);
           }
         }
-        const res = replies(await pl.exec());
+        const res = pipelineReplies(await pl.exec());
         for (const q of reads) out.push(res[q] as string | null);
       }
       return out;

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { Redis } from "ioredis";
+import { connectRedis, pipelineReplies, redisVersion } from "../support/big-redis.ts";
 import type { Dataset } from "../support/data.ts";
 import { type Single, type System, witness } from "./types.ts";
 
@@ -27,23 +27,7 @@ export async function createRedis(
   port: number,
   version: string,
 ): Promise<[System, System]> {
-  const r = new Redis({
-    host: "127.0.0.1",
-    port,
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null, /* a lost connection fails the run, never reconnects quietly */
-  });
-  let lastError: Error | null = null;
-  r.on("error", (err: Error) => lastError = err);
-  try {
-    await r.connect();
-  } catch (err) {
-    r.disconnect();
-    throw new Error(
-      `cannot connect to Redis on 127.0.0.1:${port}: ${(lastError ?? err as Error).message}`,
-    );
-  }
+  const r = await connectRedis(port);
   const { keys, values, alt, counters, order, mask } = data;
   for (let i = 0; i < data.n; i += 1000) {
     const args: string[] = [];
@@ -52,8 +36,7 @@ export async function createRedis(
     }
     await r.mset(...args);
   }
-  const info = await r.info("server");
-  const server = /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown";
+  const server = await redisVersion(r);
   const versions = { "redis-server": server, ioredis: version };
   const one: Single = {
     get: (k) => r.get(k),
@@ -131,14 +114,6 @@ export async function createRedis(
   const b2 = 1000;
   let c2 = 0;
   let gen2 = 0;
-  /** The replies of a pipeline, failing on the first error. */
-  const replies = (res: [Error | null, unknown][] | null): unknown[] => {
-    if (res === null) throw new Error("pipeline returned null");
-    return res.map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    });
-  };
   const pipelined: System = {
     id: "redis-p100",
     label: `Redis ×${PIPELINE}`,
@@ -158,7 +133,7 @@ export async function createRedis(
             p.get(keys[order[c2]]);
             c2 = (c2 + 1) & mask;
           }
-          for (const v of replies(await p.exec())) s += (v as string).length;
+          for (const v of pipelineReplies(await p.exec())) s += (v as string).length;
         }
         w2.sum = s;
       },
@@ -170,7 +145,7 @@ export async function createRedis(
             p.getBuffer(keys[order[c2]]);
             c2 = (c2 + 1) & mask;
           }
-          for (const v of replies(await p.exec())) s += (v as Uint8Array).length;
+          for (const v of pipelineReplies(await p.exec())) s += (v as Uint8Array).length;
         }
         w2.sum = s;
       },
@@ -184,7 +159,7 @@ export async function createRedis(
             p.set(keys[i], src[i]);
             c2 = (c2 + 1) & mask;
           }
-          replies(await p.exec());
+          pipelineReplies(await p.exec());
         }
         w2.last = i;
         w2.lastValue = src[i];
@@ -199,7 +174,7 @@ export async function createRedis(
             p.incr(counters[i]);
             c2 = (c2 + 1) & mask;
           }
-          const res = replies(await p.exec());
+          const res = pipelineReplies(await p.exec());
           n = res[res.length - 1] as number;
         }
         w2.last = i;

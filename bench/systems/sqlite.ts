@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Dataset } from "../support/data.ts";
 import { runtime } from "../support/env.ts";
+import { openSqlite, sqliteVersion } from "../support/sqlite.ts";
 import { type System, witness } from "./types.ts";
 
 /** Pragmas applied after opening: WAL, no fsync, a page cache that holds the
@@ -22,41 +23,13 @@ export const PRAGMAS = [
   "cache_size = -131072",
 ] as const;
 
-/** The statement methods both drivers share. */
-interface Statement {
-  get(...params: unknown[]): unknown;
-  run(...params: unknown[]): unknown;
-}
-
-/** The database methods both drivers share. */
-interface Database {
-  exec(sql: string): unknown;
-  prepare(sql: string): Statement;
-  close(): unknown;
-}
-
-/** Opens `path` with the running runtime's SQLite driver. */
-async function openDatabase(path: string): Promise<Database> {
-  /* Module names in variables: neither runtime's checker should resolve the
-   * other runtime's built-in module. */
-  if (runtime === "bun") {
-    const name = "bun:sqlite";
-    const mod = (await import(name)) as { Database: new (path: string) => Database };
-    return new mod.Database(path);
-  }
-  const name = "node:sqlite";
-  const mod = (await import(name)) as { DatabaseSync: new (path: string) => Database };
-  return new mod.DatabaseSync(path);
-}
-
 type Row = { v: string | number } | null | undefined;
 type BytesRow = { v: Uint8Array } | null | undefined;
 
 /** Creates the database in a temp directory under `dir` and loads it. */
 export async function createSqlite(data: Dataset, dir: string, batch = 1000): Promise<System> {
   const tmp = mkdtempSync(join(dir, "shmdict-bench-sqlite-"));
-  const db = await openDatabase(join(tmp, "kv.db"));
-  for (const p of PRAGMAS) db.exec(`PRAGMA ${p}`);
+  const db = await openSqlite(join(tmp, "kv.db"), PRAGMAS);
   db.exec("CREATE TABLE kv (k TEXT PRIMARY KEY, v) WITHOUT ROWID");
   const put = db.prepare(
     "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
@@ -73,7 +46,7 @@ export async function createSqlite(data: Dataset, dir: string, batch = 1000): Pr
     put.run(counters[i], 0);
   }
   db.exec("COMMIT");
-  const version = String((db.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v);
+  const version = sqliteVersion(db);
   const w = witness();
   const target = new Uint8Array(256);
   let c = 0;
