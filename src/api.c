@@ -213,6 +213,17 @@ SHMD_API int32_t shmd_close(int32_t h) {
   if (d) g_handles[h] = NULL;
   handles_unlock();
   if (!d) return shmd_err(SHMD_E_HANDLE, "bad or closed dictionary handle %d", (int)h);
+  /* Threads blocked in shmd_wait on this handle (a blocking pop on another
+   * thread) hold the mapping: make them leave before unmapping. The handle is
+   * out of the table, so no new waiter can arrive; wake the futex until every
+   * waiter has seen `closing` (one that was about to sleep is woken by the
+   * next round). Other processes' waiters wake too, find nothing new and wait
+   * again, as after any spurious wake-up. */
+  atomic_store(&d->closing, 1);
+  while (atomic_load(&d->waiting) != 0) {
+    os_wake((uint32_t *)&d->hdr->push_seq);
+    os_wait(&(uint32_t){0}, 0, 1.0); /* a 1 ms nap */
+  }
   if (d->txn) txn_end(d, 0); /* closing inside a transaction abandons it */
   seg_close(d);
   free(d->pending);
@@ -249,8 +260,14 @@ SHMD_API int32_t shmd_push_seq(int32_t h) {
 }
 
 SHMD_API int32_t shmd_wait(int32_t h, int32_t seen, double timeout_ms) {
-  D_OR_RETURN(h);
   if (isnan(timeout_ms)) return shmd_err(SHMD_E_INVAL, "timeout is not a number");
+  /* Registered as a waiter under the handles lock, so shmd_close on another
+   * thread cannot free the handle while this thread sleeps on its mapping. */
+  handles_lock();
+  struct dict *d = (h >= 0 && h < SHMD_MAX_HANDLES) ? g_handles[h] : NULL;
+  if (d) atomic_fetch_add(&d->waiting, 1);
+  handles_unlock();
+  if (!d) return shmd_err(SHMD_E_HANDLE, "bad or closed dictionary handle %d", (int)h);
   struct seg_hdr *H = d->hdr;
   uint32_t *seq = (uint32_t *)&H->push_seq;
   double deadline = timeout_ms < 0 ? -1 : (double)os_now_ms() + timeout_ms;
@@ -262,12 +279,17 @@ SHMD_API int32_t shmd_wait(int32_t h, int32_t seen, double timeout_ms) {
       rc = 1;
       break;
     }
+    if (atomic_load(&d->closing)) {
+      rc = shmd_err(SHMD_E_HANDLE, "dictionary handle %d was closed while waiting", (int)h);
+      break;
+    }
     double left = deadline < 0 ? -1 : deadline - (double)os_now_ms();
     if (deadline >= 0 && left <= 0) break;
     rc = os_wait(seq, now_seq, left);
     if (rc < 0) break;
   }
   atomic_fetch_sub(&H->push_waiters, 1);
+  atomic_fetch_sub(&d->waiting, 1); /* last touch of d: shmd_close may free it now */
   return rc < 0 ? rc : rc > 0 ? 1 : 0;
 }
 

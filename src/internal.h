@@ -121,6 +121,8 @@ struct dict {
   uint32_t oflags;
   uint64_t hits, misses;
   uint64_t ahead_failed;         /* committed size at which committing ahead last failed */
+  _Atomic uint32_t waiting;      /* threads of this process inside shmd_wait on this handle */
+  _Atomic uint32_t closing;      /* shmd_close has begun: waiters leave */
   /* write-command context, used only while holding the lock */
   uint32_t touched[32];
   uint32_t ntouched;

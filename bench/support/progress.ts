@@ -50,7 +50,9 @@ export class Progress {
       bar = `[${"#".repeat(fill)}${".".repeat(w - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% `;
     }
     const eta = !end && frac > 0.02 ? `, ~${Math.ceil(secs / frac - secs)} s left` : "";
-    const text = `==> ${runtime}: ${this.what} ${bar}${secs.toFixed(1)} s${eta}${note ? ` ${note}` : ""}`;
+    const text = `==> ${runtime}: ${this.what} ${bar}${secs.toFixed(1)} s${eta}${
+      note ? ` ${note}` : ""
+    }`;
     if (tty) process.stdout.write(`\r${text}\x1b[K${end ? "\n" : ""}`);
     else console.log(text);
   }
