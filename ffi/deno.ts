@@ -71,7 +71,7 @@ function open(path: string): Native {
       waitAsync(h: number, seen: number, timeoutMs: number): Promise<number> {
         return waitNb(h, seen, timeoutMs);
       },
-      /* A pending nonblocking call cannot be cancelled: it ends at its timeout. */
+      /* Nothing to stop: shmd_close sends a pending nonblocking wait away. */
       waitDone(_h: number): void {},
     },
     lib.symbols,

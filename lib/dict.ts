@@ -423,8 +423,8 @@ const OUT_SIZE = 4096;
 const NUMS_SIZE = 16;
 /**
  * Longest single native wait of a blocking call, in milliseconds. A push wakes
- * the wait at once (futex); this bound only matters after `close()`, when a
- * wait already running cannot be cancelled (Deno) and runs out its time.
+ * the wait at once (futex), and `close()` sends a running wait away; the
+ * slice bounds how late a blocking call notices its deadline.
  */
 const WAIT_SLICE_MS = 250;
 
@@ -3462,11 +3462,7 @@ export class Dict implements Disposable {
   /** The native wait returned `r` (or failed). */
   #woke(h: number, seen: number, r: number | Error): void {
     this.#waiting = false;
-    if (this.#h !== h) {
-      /* close() came while C was waiting on the handle: close it now */
-      this.#n.shmd_close(h);
-      return;
-    }
+    if (this.#h !== h) return; /* close() came while C was waiting: already closed */
     const sleepers = this.#sleepers;
     if (sleepers === null || sleepers.size === 0) return;
     if (r === 0) {
@@ -4959,8 +4955,9 @@ export class Dict implements Disposable {
     }
     const n = this.#n;
     n.waitDone(h);
-    /* C may be waiting on the handle in another thread: then #woke closes it */
-    if (this.#waiting) return;
+    /* C may be waiting on the handle in another thread: shmd_close sends that
+     * wait away (it returns SHMD_E_HANDLE to #woke, which ignores it) and
+     * returns once it has left the segment. */
     const r = n.shmd_close(h);
     if (r < 0) this.#fail(r);
   }
