@@ -652,6 +652,7 @@ export const SECTION_ORDER: readonly string[] = [
   "shared",
   "scaling",
   "mixed",
+  "floor",
 ];
 
 /** What became of one section module. */

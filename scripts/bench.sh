@@ -15,8 +15,10 @@
 #              needs it, stopped after the last one that does and on exit (trap)
 #   <suite>    bench/<suite>.bench.ts under Deno, then under Bun, for each suite in SUITES
 #              order: the ones that need Redis first (core, containers, memory, mixed), then
-#              restart, growth, shared, scaling, readers, profile, then any other
-#              bench/*.bench.ts alphabetically. A suite writes bench/results/<suite>-<runtime>.json
+#              restart, growth, shared, scaling, readers, profile, floor, then any other
+#              bench/*.bench.ts alphabetically. `floor` is C, run once: bench/c/floor.c
+#              through `scripts/zig build bench -Dbench-only=floor` (with and without the
+#              journal), writing bench/results/floor.json and floor-nojournal.json. A suite writes bench/results/<suite>-<runtime>.json
 #              (core: <runtime>.json), removed before it runs so that a failed run leaves no
 #              stale figures. A suite whose file does not exist (yet) is skipped with a note.
 #   report     bench/report.ts (Deno) → bench/RESULTS.md and bench/charts/*.svg; always runs
@@ -40,10 +42,12 @@ die() {
 
 # ---- the suites -----------------------------------------------------------------------------
 # Known suites in run order; those in NEEDS_REDIS run while the private Redis is up.
-SUITES=(core containers memory mixed restart growth shared scaling readers profile)
+SUITES=(core containers memory mixed restart growth shared scaling readers profile floor)
 NEEDS_REDIS=" core containers memory mixed "
+C_SUITES=" floor " # bench/c/<suite>.c, run once by zig build bench, not per runtime
 
-suite_file() { printf 'bench/%s.bench.ts' "$1"; }
+is_c() { [[ "$C_SUITES" == *" $1 "* ]]; }
+suite_file() { if is_c "$1"; then printf 'bench/c/%s.c' "$1"; else printf 'bench/%s.bench.ts' "$1"; fi; }
 needs_redis() { [[ "$NEEDS_REDIS" == *" $1 "* ]]; }
 is_known() { [[ " ${SUITES[*]} " == *" $1 "* ]]; }
 
@@ -106,8 +110,11 @@ if ((want_redis)) && { ! command -v redis-server >/dev/null 2>&1 || ! command -v
 fi
 
 # ---- the progress display -------------------------------------------------------------------
-# build, redis (when wanted), two runtimes per suite, the report.
-total=$((1 + want_redis + 2 * ${#run_suites[@]} + 1))
+# build, redis (when wanted), two runtimes per suite (one stage per C suite), the report.
+total=$((1 + want_redis + 1))
+for s in "${run_suites[@]}"; do
+  if is_c "$s"; then total=$((total + 1)); else total=$((total + 2)); fi
+done
 n=0
 status=0
 rows=()
@@ -235,6 +242,16 @@ done
 
 for s in "${run_suites[@]}"; do
   file="$(suite_file "$s")"
+  if is_c "$s"; then
+    rm -f "bench/results/$s.json" "bench/results/$s-nojournal.json"
+    if [[ -f "$file" ]]; then
+      stage "c: $s" "$file (scripts/zig build bench -Dbench-only=$s)" \
+        env BENCH_FLOOR_DIR="$root/bench/results" bash scripts/zig build bench "-Dbench-only=$s"
+    else
+      skip "c: $s" "no $file (yet)"
+    fi
+    continue
+  fi
   if [[ ! -f "$file" ]]; then
     skip "deno: $s" "no $file (yet)"
     skip "bun: $s" "no $file (yet)"
