@@ -25,7 +25,7 @@ export interface NativeSignature {
 }
 
 /** ABI version these bindings are written for (`SHMD_ABI_VERSION`). */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /** Every exported function of `src/shmdict.h`, with its parameters' C types. */
 export const symbols = {
@@ -79,6 +79,14 @@ export const symbols = {
       "u32", // uint32_t klen
       "ptr", // uint8_t *out
       "u32", // uint32_t cap
+    ],
+    result: "i32",
+  },
+  shmd_prefetch: {
+    parameters: [
+      "i32", // int32_t h
+      "ptr", // const uint8_t *key
+      "u32", // uint32_t klen
     ],
     result: "i32",
   },
@@ -719,6 +727,8 @@ export interface Native {
 
   /** `int32_t shmd_get(int32_t h, const uint8_t *key, uint32_t klen, uint8_t *out, uint32_t cap)` */
   shmd_get(h: number, key: Ptr, klen: number, out: Ptr, cap: number): number;
+  /** `int32_t shmd_prefetch(int32_t h, const uint8_t *key, uint32_t klen)`: a cache hint */
+  shmd_prefetch(h: number, key: Ptr, klen: number): number;
   /** `int32_t shmd_set(int32_t h, key, klen, val, vlen, uint32_t flags, double ttl, out, cap)` */
   shmd_set(
     h: number,

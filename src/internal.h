@@ -226,6 +226,17 @@ uint64_t ks_hash(const struct dict *d, const uint8_t *key, uint32_t klen);
 int ks_init(struct dict *d);
 struct entry *ks_entry(const struct dict *d, uint32_t off, uint64_t need);
 struct entry *ks_entry_full(const struct dict *d, uint32_t off);
+void ks_prefetch(const struct dict *d, uint64_t h);
+/* A prefetching cursor that runs a few keys ahead of a command's own walk over
+ * an argv buffer (keyspace.c): la_init, then la_next once per key served. */
+struct lookahead {
+  uint64_t at;     /* argv cursor of the next key to prefetch */
+  uint32_t left;   /* keys not prefetched yet */
+  uint32_t stride; /* argv items per key: 1 (keys) or 2 (key, value) */
+};
+void la_init(struct lookahead *la, const struct dict *d, const uint8_t *argv, uint32_t nkeys,
+             uint32_t stride);
+void la_next(struct lookahead *la, const struct dict *d, const uint8_t *argv);
 int ks_lookup(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h, uint32_t **link_out,
               uint32_t *off_out);
 int ks_find_live(struct dict *d, const uint8_t *key, uint32_t klen, uint64_t h,

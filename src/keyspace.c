@@ -149,6 +149,49 @@ static uint32_t *slot_for(const struct dict *d, uint64_t h) {
   return t0.b + i;
 }
 
+/* Start loading into the cache what a lookup of hash h will read: its bucket,
+ * and the lines of the entry at the head of its chain. Reads the bucket without
+ * the lock and checks only that it lies in the heap: a torn or stale value
+ * costs a useless prefetch (which never faults), nothing else. The caller goes
+ * on with other work while the lines arrive (the CPU runs ahead of the loads). */
+void ks_prefetch(const struct dict *d, uint64_t h) {
+  uint32_t *slot = slot_for(d, h);
+  if (!slot) return;
+  uint32_t off = LD(*slot);
+  if (!off || !in_heap(d, off, 8 + ENTRY_HDR)) return;
+  const uint8_t *pf = unit_ptr(d, off);
+  __builtin_prefetch(pf);
+  __builtin_prefetch(pf + 64);
+  __builtin_prefetch(pf + 128);
+  __builtin_prefetch(pf + 191);
+}
+
+/* Commands over many keys look PF_AHEAD keys ahead: each key's bucket and
+ * head entry are prefetched (ks_prefetch) while the keys before it are served,
+ * so the cache misses of several keys are in flight at once instead of one
+ * after another. */
+#define PF_AHEAD 4u
+
+/* Prefetch one more key of the argv buffer, if any is left. */
+void la_next(struct lookahead *la, const struct dict *d, const uint8_t *argv) {
+  if (!la->left) return;
+  la->left--;
+  uint32_t klen, vlen;
+  const uint8_t *key = argv_item(argv, &la->at, &klen);
+  if (la->stride == 2) argv_item(argv, &la->at, &vlen);
+  ks_prefetch(d, ks_hash(d, key, klen));
+}
+
+/* Start a lookahead over nkeys keys of a validated argv buffer, `stride` items
+ * per key (1: keys; 2: key-value pairs), and prefetch the first PF_AHEAD. */
+void la_init(struct lookahead *la, const struct dict *d, const uint8_t *argv, uint32_t nkeys,
+             uint32_t stride) {
+  la->at = 4;
+  la->left = nkeys;
+  la->stride = stride;
+  for (uint32_t i = 0; i < PF_AHEAD; i++) la_next(la, d, argv);
+}
+
 /* Walk a chain for key; *link receives the link that points at the match (or
  * the chain's last link). Returns 0 or R_RETRY on an inconsistency. */
 static int chain_find(const struct dict *d, uint32_t *slot, const uint8_t *key, uint32_t klen,

@@ -82,7 +82,7 @@ extern "C" {
 /** @defgroup version Version */
 /** ABI version of this header. The FFI layers refuse a library whose
  *  shmd_abi_version() differs from the one they were written for. */
-#define SHMD_ABI_VERSION 1
+#define SHMD_ABI_VERSION 2
 
 /** @defgroup limits Limits */
 #define SHMD_MAX_KEY (64u * 1024u)                 /**< largest key, bytes */
@@ -225,6 +225,15 @@ SHMD_API int32_t shmd_get(int32_t h, const uint8_t *key, uint32_t klen, uint8_t 
 SHMD_API int32_t shmd_set(int32_t h, const uint8_t *key, uint32_t klen, const uint8_t *val,
                           uint32_t vlen, uint32_t flags, double ttl, uint8_t *out,
                           uint32_t cap);
+
+/** A hint, not a command: start loading into the cache what a command on key
+ * will read first (its index bucket and the entry at the head of its chain). A
+ * caller with other work to do before its command on the key (encoding a long
+ * value, say) calls this first, so that those cache misses overlap that work.
+ * Reads without the lock and changes nothing; a bucket read while a writer
+ * changes it costs a useless prefetch, never a fault.
+ * @return SHMD_OK, or an error for a bad handle or key. Lock-free. */
+SHMD_API int32_t shmd_prefetch(int32_t h, const uint8_t *key, uint32_t klen);
 
 /** MGET: reply framed as a list (nil for missing or non-string keys).
  * @return the reply's length in bytes. */

@@ -22,7 +22,10 @@ SHMD_API int32_t shmd_del(int32_t h, const uint8_t *argv, uint32_t argv_len) {
   int64_t now = os_now_ms();
   uint64_t at = 4;
   int32_t removed = 0;
+  struct lookahead la;
+  la_init(&la, d, argv, n, 1);
   for (uint32_t i = 0; i < n; i++) {
+    la_next(&la, d, argv);
     uint32_t klen, *link, off;
     const uint8_t *key = argv_item(argv, &at, &klen);
     if (!j_room(d, 4096)) return w_end(d, j_fail(d, "this DEL"));
@@ -60,7 +63,10 @@ SHMD_API int32_t shmd_exists(int32_t h, const uint8_t *argv, uint32_t argv_len) 
   if (rc) return rc;
   uint64_t at = 4;
   int32_t found = 0;
+  struct lookahead la;
+  la_init(&la, d, argv, n, 1);
   for (uint32_t i = 0; i < n; i++) {
+    la_next(&la, d, argv);
     struct key_ctx c = {0};
     c.key = argv_item(argv, &at, &c.klen);
     c.h = ks_hash(d, c.key, c.klen);

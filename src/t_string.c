@@ -129,6 +129,14 @@ SHMD_API int32_t shmd_get(int32_t h, const uint8_t *key, uint32_t klen, uint8_t 
   return rc;
 }
 
+SHMD_API int32_t shmd_prefetch(int32_t h, const uint8_t *key, uint32_t klen) {
+  D_OR_RETURN(h);
+  int rc = chk_bytes(key, klen, SHMD_MAX_KEY, "key");
+  if (rc) return rc;
+  ks_prefetch(d, ks_hash(d, key, klen));
+  return SHMD_OK;
+}
+
 /* ---- SET ---- */
 
 #define SET_FLAGS                                                                          \
@@ -177,6 +185,7 @@ SHMD_API int32_t shmd_set(int32_t h, const uint8_t *key, uint32_t klen, const ui
 
 /* ---- MGET / MSET ---- */
 
+
 SHMD_API int32_t shmd_mget(int32_t h, const uint8_t *argv, uint32_t argv_len, uint8_t *out,
                            uint32_t cap) {
   D_OR_RETURN(h);
@@ -185,7 +194,10 @@ SHMD_API int32_t shmd_mget(int32_t h, const uint8_t *argv, uint32_t argv_len, ui
   if (rc || (rc = chk_out(out, cap))) return rc;
   if ((rc = x_lock(d))) return rc;
   uint64_t at = 4, len = 4;
+  struct lookahead la;
+  la_init(&la, d, argv, n, 1);
   for (uint32_t i = 0; i < n; i++) {
+    la_next(&la, d, argv);
     uint32_t klen;
     const uint8_t *key = argv_item(argv, &at, &klen);
     struct entry *e;
@@ -228,7 +240,10 @@ SHMD_API int32_t shmd_mset(int32_t h, const uint8_t *argv, uint32_t argv_len, ui
     }
     at = 4;
   }
+  struct lookahead la;
+  la_init(&la, d, argv, n / 2, 2);
   for (uint32_t i = 0; i < n; i += 2) {
+    la_next(&la, d, argv);
     const uint8_t *key = argv_item(argv, &at, &klen);
     const uint8_t *val = argv_item(argv, &at, &vlen);
     if (!j_room(d, 8192)) return w_end(d, j_fail(d, "this MSET"));

@@ -145,7 +145,81 @@ int main(void) {
   CHECK(d->hdr->ks.expires < 201);
   CHECK(tconsistent(h));
 
+  TEST("shmd_prefetch: a hint that checks its arguments and changes nothing");
+  CHECK(shmd_prefetch(h, (const uint8_t *)"key:10", 6) == SHMD_OK);  /* present */
+  CHECK(shmd_prefetch(h, (const uint8_t *)"nothing", 7) == SHMD_OK); /* absent */
+  CHECK(shmd_prefetch(h, (const uint8_t *)"", 0) == SHMD_OK);        /* the empty key */
+  CHECK(shmd_prefetch(h, NULL, 3) == SHMD_E_INVAL);
+  static uint8_t longkey[SHMD_MAX_KEY + 1];
+  CHECK(shmd_prefetch(h, longkey, SHMD_MAX_KEY + 1) == SHMD_E_TOOBIG);
+  CHECK(shmd_prefetch(-1, (const uint8_t *)"k", 1) == SHMD_E_HANDLE);
+  CHECK(shmd_prefetch(SHMD_MAX_HANDLES, (const uint8_t *)"k", 1) == SHMD_E_HANDLE);
+  /* mid-rehash too: grow until a rehash is under way, prefetching as it goes */
+  int rehash_seen = 0;
+  for (int i = 0; i < 200000 && !rehash_seen; i++) {
+    snprintf(k, sizeof k, "grow:%d", i);
+    if (shmd_prefetch(h, (const uint8_t *)k, (uint32_t)strlen(k)) != SHMD_OK) bad++;
+    if (tset(h, k, "v") != SHMD_OK) bad++;
+    rehash_seen = d->hdr->ks.rehashidx >= 0;
+  }
+  CHECK(rehash_seen);
+  CHECK(bad == 0);
+  uint64_t keys_before = (uint64_t)shmd_dbsize(h);
+  uint32_t seq_before = d->hdr->meta_seq;
+  for (int i = 0; i < 1000; i++) {
+    snprintf(k, sizeof k, "grow:%d", i);
+    if (shmd_prefetch(h, (const uint8_t *)k, (uint32_t)strlen(k)) != SHMD_OK) bad++;
+  }
+  CHECK(bad == 0);
+  CHECK((uint64_t)shmd_dbsize(h) == keys_before);
+  CHECK(d->hdr->meta_seq == seq_before);
+  CHECK(d->hdr->ks.rehashidx >= 0); /* a hint moves no bucket */
+  CHECK(tconsistent(h));
+
+  TEST("MGET, EXISTS, DEL over many keys (they prefetch keys ahead) during a rehash");
+  {
+    /* grow:0..1999 and 10 absent keys, interleaved: every 200th item is absent */
+    static uint8_t av[4 + 2010 * 24], mout[4 + 2010 * 8];
+    uint32_t cnt = 0, at = 4;
+    for (int i = 0; i < 2010; i++) {
+      if (i % 201 == 200) snprintf(k, sizeof k, "absent:%d", i);
+      else snprintf(k, sizeof k, "grow:%d", i - i / 201);
+      uint32_t l = (uint32_t)strlen(k);
+      memcpy(av + at, &l, 4);
+      memcpy(av + at + 4, k, l);
+      at += 4 + l;
+      cnt++;
+    }
+    memcpy(av, &cnt, 4);
+    int64_t rh = d->hdr->ks.rehashidx;
+    CHECK(rh >= 0);
+    int len = shmd_mget(h, av, at, mout, sizeof mout);
+    CHECK(len > 0 && (size_t)len <= sizeof mout);
+    uint32_t got = 0, nils = 0, pos = 4;
+    int wrong = 0;
+    for (uint32_t i = 0; i < cnt && len > 0; i++) {
+      int32_t l;
+      memcpy(&l, mout + pos, 4);
+      pos += 4;
+      int absent = i % 201 == 200;
+      if (l < 0) nils++;
+      else {
+        got++;
+        if (absent || l != 1 || mout[pos] != 'v') wrong++;
+        pos += (uint32_t)l;
+      }
+      if (absent && l >= 0) wrong++;
+    }
+    CHECK(got == 2000 && nils == 10 && wrong == 0);
+    CHECK(shmd_exists(h, av, at) == 2000);
+    CHECK(shmd_del(h, av, at) == 2000);
+    CHECK(shmd_exists(h, av, at) == 0);
+    CHECK((uint64_t)shmd_dbsize(h) == keys_before - 2000);
+    CHECK(tconsistent(h));
+  }
+
   shmd_close(h);
+  CHECK(shmd_prefetch(h, (const uint8_t *)"k", 1) == SHMD_E_HANDLE); /* closed */
   shmd_drop((const uint8_t *)name, (uint32_t)strlen(name));
 
   /* One command (or one transaction) inserting many keys must keep table
