@@ -343,6 +343,23 @@ async function main(): Promise<number> {
         sink += s;
       },
     ],
+    [
+      "set-raw-val-pf",
+      "JS+FFI+C: `shmd_prefetch`, value `writeString`, then `shmd_set`, random keys (+ key copy)",
+      () => {
+        let s = 0;
+        const src = (gen++ & 1) === 0 ? alt : values;
+        for (let j = 0; j < BATCH; j++) {
+          const i = order[c];
+          useKey(keyWords, i);
+          nat.shmd_prefetch(h, kp, KL);
+          const vl = writeString(src[i], vbuf, vView, 0);
+          s += nat.shmd_set(h, kp, KL, vbp, vl, 0, 0, op, 4096);
+          c = (c + 1) & mask;
+        }
+        sink += s;
+      },
+    ],
     ["api-set-hot", "API: `db.set(key, value)`, one hot key", () => {
       const k = keys[hot];
       const a = values[hot];
