@@ -1203,6 +1203,13 @@ static int command(struct rd *r, struct run *R, uint8_t op) {
   case C_GET2:
     k = key(r, R, &kl);
     out = outbuf(r, &cap);
+    /* the second form first runs the cache hint on the same key: it reads the
+     * (possibly damaged) bucket without the lock and must only ever say OK */
+    if (cmd == C_GET2) {
+      int32_t pf = done(R, "prefetch", shmd_prefetch(h, (const uint8_t *)k, kl));
+      if (pf != SHMD_OK && pf != SHMD_E_TOOBIG && pf != SHMD_E_HANDLE)
+        die("prefetch returned %d", pf);
+    }
     done(R, "get", shmd_get(h, (const uint8_t *)k, kl, out, cap));
     break;
   case C_SET:
