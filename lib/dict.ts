@@ -417,8 +417,8 @@ const KEEP = 1024 * 1024;
 const DIRECT = 16 * 1024;
 /**
  * `set` of a string value longer than this asks C to prefetch the key's index
- * bucket before encoding the value (`shmd_prefetch`): encoding 32 characters
- * or more takes longer than the extra call costs.
+ * bucket and entry before encoding the value (`shmd_prefetch`): encoding 32
+ * characters or more takes longer than the extra call costs.
  */
 const PREFETCH_MIN = 32;
 /** Initial sizes of the key, value and output scratch buffers. */
@@ -1414,8 +1414,9 @@ export class Dict implements Disposable {
       ttl = ttlArg;
     }
     const kl = this.#key(key);
-    /* A long string takes a while to encode: start the key's index bucket on
-     * its way into the cache first, so that its miss overlaps the encoding. */
+    /* A long string takes a while to encode: start the key's index bucket and
+     * entry on their way into the cache first, so that their misses overlap
+     * the encoding. */
     if (typeof value === "string" && value.length > PREFETCH_MIN) {
       n.shmd_prefetch(this.#h, this.#kp, kl);
     }

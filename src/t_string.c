@@ -185,7 +185,6 @@ SHMD_API int32_t shmd_set(int32_t h, const uint8_t *key, uint32_t klen, const ui
 
 /* ---- MGET / MSET ---- */
 
-
 SHMD_API int32_t shmd_mget(int32_t h, const uint8_t *argv, uint32_t argv_len, uint8_t *out,
                            uint32_t cap) {
   D_OR_RETURN(h);
