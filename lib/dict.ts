@@ -415,12 +415,6 @@ export interface ZRandMemberOptions {
 const KEEP = 1024 * 1024;
 /** Byte values at least this long are passed by pointer instead of copied. */
 const DIRECT = 16 * 1024;
-/**
- * `set` of a string value longer than this asks C to prefetch the key's index
- * bucket and entry before encoding the value (`shmd_prefetch`): encoding 32
- * characters or more takes longer than the extra call costs.
- */
-const PREFETCH_MIN = 32;
 /** Initial sizes of the key, value and output scratch buffers. */
 const KEY_SIZE = 1024;
 const VALUE_SIZE = 4096;
@@ -1414,12 +1408,13 @@ export class Dict implements Disposable {
       ttl = ttlArg;
     }
     const kl = this.#key(key);
-    /* A long string takes a while to encode: start the key's index bucket and
-     * entry on their way into the cache first, so that their misses overlap
-     * the encoding. */
-    if (typeof value === "string" && value.length > PREFETCH_MIN) {
-      n.shmd_prefetch(this.#h, this.#kp, kl);
-    }
+    /* Start the key's index bucket and entry on their way into the cache
+     * before staging the value, so that their misses overlap the value's
+     * (reading a value the cache does not hold, then encoding or copying it).
+     * Measured at random keys of 100,000: 240-290 ns less per set, for short
+     * and long strings and bytes alike; on a key already in the cache the
+     * extra call costs about 40 ns. */
+    n.shmd_prefetch(this.#h, this.#kp, kl);
     const vp = this.#val(value);
     const vl = this.#vl;
     let buf = this.#o;
