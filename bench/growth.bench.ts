@@ -495,64 +495,46 @@ async function main(): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    if (pick.system("shmdict")) {
-      const f = shmdictFiller(name, size);
+    /* Fill one in-process system, analyze its latencies, report a line. */
+    const runInProcess = async (
+      id: string,
+      label: string,
+      how: string,
+      f: { fill: Filler; close: () => void },
+    ): Promise<void> => {
       cleanups.push(f.close);
       const events = await f.fill(lat, cpu, n);
       f.close();
-      const s = analyze(
+      const s = analyze(id, label, how, lat, cpu, n, events);
+      systems.push(s);
+      progress(
+        `  ${label}: p50 ${us(s.p50Ns)}, p99.99 ${us(s.p9999Ns)}, max ${us(s.maxNs)} ` +
+          `at ${count(s.top[0].at)} keys; ${s.over1ms} inserts over 1 ms`,
+      );
+    };
+    if (pick.system("shmdict")) {
+      await runInProcess(
         "shmdict",
         "shmdict",
         `\`open(name, { size: "${sizeText}" })\`, then \`set(key, value)\` per key`,
-        lat,
-        cpu,
-        n,
-        events,
-      );
-      systems.push(s);
-      progress(
-        `  shmdict: p50 ${us(s.p50Ns)}, p99.99 ${us(s.p9999Ns)}, max ${us(s.maxNs)} ` +
-          `at ${count(s.top[0].at)} keys; ${s.over1ms} inserts over 1 ms`,
+        shmdictFiller(name, size),
       );
     }
     if (pick.system("shmdict-bytes")) {
-      const f = shmdictBytesFiller(name, size);
-      cleanups.push(f.close);
-      const events = await f.fill(lat, cpu, n);
-      f.close();
-      const s = analyze(
+      await runInProcess(
         "shmdict-bytes",
         "shmdict (bytes)",
         "the same with a reused `Uint8Array` key and value (no allocation per insert, so no " +
           "garbage collection inside a timed call), each insert timed alone",
-        lat,
-        cpu,
-        n,
-        events,
-      );
-      systems.push(s);
-      progress(
-        `  shmdict (bytes): p50 ${us(s.p50Ns)}, p99.99 ${us(s.p9999Ns)}, max ${us(s.maxNs)} ` +
-          `at ${count(s.top[0].at)} keys; ${s.over1ms} inserts over 1 ms`,
+        shmdictBytesFiller(name, size),
       );
     }
     if (pick.system("map")) {
-      const f = mapFiller();
-      const events = await f.fill(lat, cpu, n);
-      f.close();
-      const s = analyze(
+      await runInProcess(
         "map",
         "Map",
         "`new Map()`, then `map.set(key, value)` per key",
-        lat,
-        cpu,
-        n,
-        events,
-      );
-      systems.push(s);
-      progress(
-        `  Map: p50 ${us(s.p50Ns)}, p99.99 ${us(s.p9999Ns)}, max ${us(s.maxNs)} ` +
-          `at ${count(s.top[0].at)} keys; ${s.over1ms} inserts over 1 ms`,
+        mapFiller(),
       );
     }
     if (pick.system("redis") && redisKeys > 0) {
