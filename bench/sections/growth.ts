@@ -194,6 +194,13 @@ const growthSection: SectionFn = (resultsDir: string): Section | null => {
       (results.some((r) => r.systems.some((s) => s.id === "redis"))
         ? ", and Redis takes one awaited `SET` at a time (fewer keys: each is a round trip)."
         : ".") +
+      (first.settings.warmupKeys
+        ? ` Before its timed run, each system takes ${
+          count(first.settings.warmupKeys)
+        } untimed inserts into a copy that is then thrown away, so that the runtime has ` +
+          "compiled the insert path and collected its start-up garbage; the timed run starts " +
+          "from an empty dictionary (or `Map`) all the same."
+        : "") +
       " Keys and values are generated " + count(first.settings.chunk) + " at a time between " +
       "timed inserts. Each latency holds one insert, one clock read and the loop's " +
       "bookkeeping. The time is wall time: on a busy machine the OS may stop the process in " +

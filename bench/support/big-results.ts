@@ -207,6 +207,8 @@ export interface GrowthResult extends ResultHead {
     eventEvery: number;
     /** CPU share of a block's wall time from which its thread counts as running. */
     runningShare: number;
+    /** Untimed inserts into a throwaway copy before each timed run (absent: none). */
+    warmupKeys?: number;
   };
   systems: GrowthSystem[];
 }
