@@ -47,6 +47,9 @@ import {
 } from "./support/env.ts";
 import { type BatchFn, measureRound, Sampler, type Stats } from "./support/measure.ts";
 
+/** One profiled layer: its id, what it times, and the timed batch. */
+type Task = [id: string, label: string, fn: BatchFn];
+
 /** Operations per timed call. */
 const BATCH = 1000;
 
@@ -164,7 +167,7 @@ async function main(): Promise<number> {
   useKey(keyWords, hot);
   nat.shmd_get(h, kp, KL, op, out.length);
 
-  const tasks: [id: string, label: string, fn: BatchFn][] = [
+  const tasks: Task[] = [
     ["loop", "loop alone: `keys[order[c]].length`", () => {
       let s = 0;
       for (let j = 0; j < BATCH; j++) {
@@ -393,23 +396,67 @@ async function main(): Promise<number> {
     }],
   ];
 
-  const samplers = tasks.map(() => new Sampler(BATCH));
-  for (let round = 1; round <= rounds; round++) {
-    for (let t = 0; t < tasks.length; t++) {
-      const [id, , fn] = tasks[t];
-      write(`==> ${runtime}: profile ${round}/${rounds} ${id.padEnd(13)} `);
-      const calls = await measureRound(id, fn, {
-        batch: BATCH,
-        async: false,
-        time: timeMs,
-        warmupTime: warmupMs,
-        clock,
-      });
-      const st = samplers[t].add(calls);
-      console.log(`${st.nsPerOp.toFixed(1).padStart(8)} ns/op  ±${st.rme.toFixed(1)}%`);
+  /** Times every task in each of `rounds` sweeps; one row per task. */
+  const measure = async (list: Task[]): Promise<ProfileRow[]> => {
+    const samplers = list.map(() => new Sampler(BATCH));
+    for (let round = 1; round <= rounds; round++) {
+      for (let t = 0; t < list.length; t++) {
+        const [id, , fn] = list[t];
+        write(`==> ${runtime}: profile ${round}/${rounds} ${id.padEnd(13)} `);
+        const calls = await measureRound(id, fn, {
+          batch: BATCH,
+          async: false,
+          time: timeMs,
+          warmupTime: warmupMs,
+          clock,
+        });
+        const st = samplers[t].add(calls);
+        console.log(`${st.nsPerOp.toFixed(1).padStart(8)} ns/op  ±${st.rme.toFixed(1)}%`);
+      }
     }
-  }
-  const rows: ProfileRow[] = tasks.map(([id, label], t) => ({ id, label, ...samplers[t].stats() }));
+    return list.map(([id, label], t) => ({ id, label, ...samplers[t].stats() }));
+  };
+  const rows = await measure(tasks);
+  /* Last, as it cannot be undone: loading ioredis (the core benchmark loads
+   * it for its Redis rows) declares a subclass of String, and from then on V8
+   * keeps String.prototype as a dictionary and stops inlining
+   * `s.charCodeAt(i)`. Key encoding is timed again in that state, and so is
+   * the method-call loop `writeString` used before it switched to
+   * `charCodeAt.call`. */
+  await import("ioredis");
+  const methodLoop = (s: string, buf: Uint8Array): number => {
+    const n = s.length;
+    let i = 0;
+    for (; i < n; i++) {
+      const ch = s.charCodeAt(i);
+      if (ch >= 0x80) break;
+      buf[i] = ch;
+    }
+    return i;
+  };
+  const after: Task[] = [
+    [
+      "key-lib-hot-ioredis",
+      "JS: key encode, lib `writeString`, one hot key, ioredis loaded",
+      () => {
+        let s = 0;
+        const k = keys[hot];
+        for (let j = 0; j < BATCH; j++) s += writeString(k, kbuf, kView, 0);
+        sink += s;
+      },
+    ],
+    [
+      "key-method-hot-ioredis",
+      "JS: key encode, an `s.charCodeAt(i)` loop, one hot key, ioredis loaded",
+      () => {
+        let s = 0;
+        const k = keys[hot];
+        for (let j = 0; j < BATCH; j++) s += methodLoop(k, kbuf);
+        sink += s;
+      },
+    ],
+  ];
+  rows.push(...await measure(after));
   if (sink === 0) console.log("(sink is zero)");
 
   const result: ProfileResult = {
