@@ -841,7 +841,11 @@ async function main(): Promise<void> {
     "times everything so).",
     "- All systems run in the same process, operation by operation (every system's `get`, " +
     "then every system's `getBytes`, …), so the ratios compare figures taken minutes apart " +
-    "at most on this shared machine.",
+    "at most on this shared machine. Redis comes after the in-process systems: its client, " +
+    "ioredis, declares a subclass of `String`, and under V8 that turns `String.prototype` " +
+    "into a dictionary for the rest of the process, after which every `s.charCodeAt(i)` is " +
+    "a generic call (lmdb-js's `get` lost about 25% under Deno with ioredis loaded; " +
+    "shmdict's codec is immune, see the profile's last rows).",
     "- Correctness: before timing, every system is checked (100 sampled keys read back the " +
     "loaded value as string and bytes, a missing key is null, `set` then `get`, `incr`); after " +
     "every task, the last batch is checked (bytes returned, the last `set` visible, the last " +

@@ -8,11 +8,17 @@
  * @module
  */
 
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 
 /** Connects to 127.0.0.1:`port`. @throws {Error} naming the port when it cannot. */
 export async function connectRedis(port: number): Promise<Redis> {
-  const r = new Redis({
+  /* Loaded here, not at the top: ioredis declares a subclass of String, which
+   * under V8 turns String.prototype into a dictionary for the rest of the
+   * process and slows every `s.charCodeAt(i)` several times over (lmdb-js's
+   * `get` lost about 25% under Deno). Suites time the in-process systems
+   * before they connect to Redis. */
+  const { Redis: Client } = await import("ioredis");
+  const r = new Client({
     host: "127.0.0.1",
     port,
     lazyConnect: true,
