@@ -17,8 +17,9 @@
  * took 230-350 µs on average and often over 0.5 ms, a 256 KiB step 50-65 µs.
  * The target keeps AHEAD_MIN (or 1/64 of the heap) committed beyond the heap
  * top, plus, once the key index is half full, the next (doubled) index table,
- * so the table's allocation at the doubling finds its memory committed. An allocation larger than what is ahead still
- * commits what it needs at once (seg_commit). Never past the reserve.
+ * so the table's allocation at the doubling finds its memory committed. An
+ * allocation larger than what is ahead still commits what it needs at once
+ * (seg_commit). Never past the reserve.
  * `committed` only grows and is not journaled: extra committed memory after a
  * rollback is harmless.
  */
